@@ -1,0 +1,26 @@
+package dev.tenantlimit.autoconfigure;
+
+import java.util.LinkedHashSet;
+
+import dev.tenantlimit.quota.Quota;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/** Turns {@code tenantlimit.default-quotas} entries into quotas, failing start-up on a bad one. */
+final class ConfiguredQuotas {
+
+	private ConfiguredQuotas() {
+	}
+
+	static Quota toQuota(int index, TenantLimitProperties.QuotaProperties properties) {
+		try {
+			return new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
+					new LinkedHashSet<>(properties.getMethods()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("tenantlimit.default-quotas[" + index + "]",
+					properties.getLimit() + " per " + properties.getWindow(), ex.getMessage());
+		}
+	}
+
+}

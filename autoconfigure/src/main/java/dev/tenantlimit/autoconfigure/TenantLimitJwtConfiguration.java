@@ -1,0 +1,127 @@
+package dev.tenantlimit.autoconfigure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Key;
+import java.security.PublicKey;
+
+import javax.crypto.SecretKey;
+
+import dev.tenantlimit.security.JwtTenantResolver;
+import dev.tenantlimit.security.PemPublicKeys;
+import io.jsonwebtoken.JwsHeader;
+import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.JwtParserBuilder;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.LocatorAdapter;
+import io.jsonwebtoken.security.Keys;
+import io.jsonwebtoken.security.UnsupportedKeyException;
+import io.jsonwebtoken.security.WeakKeyException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.Resource;
+
+/**
+ * The bearer-token resolver, when {@code tenantlimit.jwt.secret} or
+ * {@code tenantlimit.jwt.public-key} is set. A weak secret or an unreadable key fails start-up
+ * with a message naming the property.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(TenantLimitJwtConfiguration.OnJwtKeyCondition.class)
+class TenantLimitJwtConfiguration {
+
+	@Bean
+	@Order(TenantLimitWebAutoConfiguration.JWT_ORDER)
+	@ConditionalOnMissingBean
+	JwtTenantResolver jwtTenantResolver(TenantLimitProperties properties) {
+		TenantLimitProperties.Jwt jwt = properties.getJwt();
+		return new JwtTenantResolver(parser(jwt), jwt.getTenantClaim());
+	}
+
+	static JwtParser parser(TenantLimitProperties.Jwt jwt) {
+		SecretKey secret = (jwt.getSecret() != null) ? hmacKey(jwt.getSecret()) : null;
+		PublicKey publicKey = (jwt.getPublicKey() != null) ? publicKey(jwt.getPublicKey()) : null;
+		JwtParserBuilder builder = Jwts.parser()
+			.keyLocator(new KeyByAlgorithm(secret, publicKey))
+			.clockSkewSeconds(jwt.getClockSkew().toSeconds());
+		if (jwt.getIssuer() != null) {
+			builder.requireIssuer(jwt.getIssuer());
+		}
+		if (jwt.getAudience() != null) {
+			builder.requireAudience(jwt.getAudience());
+		}
+		return builder.build();
+	}
+
+	private static SecretKey hmacKey(String secret) {
+		try {
+			return Keys.hmacShaKeyFor(secret.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (WeakKeyException ex) {
+			throw new InvalidConfigurationPropertyValueException("tenantlimit.jwt.secret", "(hidden)",
+					"An HMAC secret must be at least 32 bytes (256 bits) long; this one has "
+							+ secret.getBytes(StandardCharsets.UTF_8).length + " bytes.");
+		}
+	}
+
+	private static PublicKey publicKey(Resource resource) {
+		try {
+			return PemPublicKeys.parse(resource.getContentAsString(StandardCharsets.UTF_8));
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("tenantlimit.jwt.public-key", resource.toString(),
+					"Cannot read an RSA or EC public key in PEM form: " + ex.getMessage());
+		}
+	}
+
+	/** HS* tokens are verified with the secret, every other algorithm with the public key. */
+	private static final class KeyByAlgorithm extends LocatorAdapter<Key> {
+
+		private final @Nullable SecretKey secret;
+
+		private final @Nullable PublicKey publicKey;
+
+		KeyByAlgorithm(@Nullable SecretKey secret, @Nullable PublicKey publicKey) {
+			this.secret = secret;
+			this.publicKey = publicKey;
+		}
+
+		@Override
+		protected Key locate(JwsHeader header) {
+			String algorithm = String.valueOf(header.getAlgorithm());
+			Key key = algorithm.startsWith("HS") ? this.secret : this.publicKey;
+			if (key == null) {
+				throw new UnsupportedKeyException("No key configured for algorithm " + algorithm);
+			}
+			return key;
+		}
+
+	}
+
+	static class OnJwtKeyCondition extends AnyNestedCondition {
+
+		OnJwtKeyCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty("tenantlimit.jwt.secret")
+		static class Secret {
+
+		}
+
+		@ConditionalOnProperty("tenantlimit.jwt.public-key")
+		static class PublicKeyResource {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,426 @@
+package dev.tenantlimit.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.tenantlimit.limiter.FailMode;
+import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.web.TenantRateLimitFilter;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.core.io.Resource;
+
+/**
+ * Configuration properties for TenantLimit.
+ */
+@ConfigurationProperties("tenantlimit")
+public class TenantLimitProperties {
+
+	/**
+	 * Whether to resolve tenants and enforce their quotas.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Quotas of tenants that have none of their own.
+	 */
+	private List<QuotaProperties> defaultQuotas = new ArrayList<>(List.of(new QuotaProperties()));
+
+	/**
+	 * What to do with requests while Redis cannot be reached.
+	 */
+	private FailMode failMode = FailMode.LOCAL;
+
+	/**
+	 * Whether to decide, count and log as usual but never refuse a request over quota.
+	 */
+	private boolean dryRun;
+
+	private final Jwt jwt = new Jwt();
+
+	private final ApiKey apiKey = new ApiKey();
+
+	private final Filter filter = new Filter();
+
+	private final Headers headers = new Headers();
+
+	private final Schema schema = new Schema();
+
+	private final Redis redis = new Redis();
+
+	private final Cache cache = new Cache();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<QuotaProperties> getDefaultQuotas() {
+		return this.defaultQuotas;
+	}
+
+	public void setDefaultQuotas(List<QuotaProperties> defaultQuotas) {
+		this.defaultQuotas = defaultQuotas;
+	}
+
+	public FailMode getFailMode() {
+		return this.failMode;
+	}
+
+	public void setFailMode(FailMode failMode) {
+		this.failMode = failMode;
+	}
+
+	public boolean isDryRun() {
+		return this.dryRun;
+	}
+
+	public void setDryRun(boolean dryRun) {
+		this.dryRun = dryRun;
+	}
+
+	public Jwt getJwt() {
+		return this.jwt;
+	}
+
+	public ApiKey getApiKey() {
+		return this.apiKey;
+	}
+
+	public Filter getFilter() {
+		return this.filter;
+	}
+
+	public Headers getHeaders() {
+		return this.headers;
+	}
+
+	public Schema getSchema() {
+		return this.schema;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	public Cache getCache() {
+		return this.cache;
+	}
+
+	/**
+	 * One quota: at most {@code limit} requests in any window of {@code window}.
+	 */
+	public static class QuotaProperties {
+
+		/**
+		 * Requests admitted per window.
+		 */
+		private long limit = 100;
+
+		/**
+		 * Length of the sliding window, at least one second.
+		 */
+		private Duration window = Duration.ofMinutes(1);
+
+		/**
+		 * Ant-style pattern of the request paths the quota counts.
+		 */
+		private String path = Quota.ALL_PATHS;
+
+		/**
+		 * HTTP methods the quota counts; every method when empty.
+		 */
+		private List<String> methods = new ArrayList<>();
+
+		public long getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(long limit) {
+			this.limit = limit;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public List<String> getMethods() {
+			return this.methods;
+		}
+
+		public void setMethods(List<String> methods) {
+			this.methods = methods;
+		}
+
+	}
+
+	public static class Jwt {
+
+		/**
+		 * HMAC key for HS256, HS384 and HS512 tokens, as text of at least 32 bytes (256 bits).
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * PEM resource holding the RSA or EC public key for RS*, PS* and ES* tokens.
+		 */
+		private @Nullable Resource publicKey;
+
+		/**
+		 * Claim that holds the tenant id.
+		 */
+		private String tenantClaim = "tenant_id";
+
+		/**
+		 * Issuer ("iss") every token must have, when set.
+		 */
+		private @Nullable String issuer;
+
+		/**
+		 * Audience ("aud") every token must include, when set.
+		 */
+		private @Nullable String audience;
+
+		/**
+		 * Clock skew allowed when checking "exp" and "nbf".
+		 */
+		private Duration clockSkew = Duration.ofSeconds(30);
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public @Nullable Resource getPublicKey() {
+			return this.publicKey;
+		}
+
+		public void setPublicKey(@Nullable Resource publicKey) {
+			this.publicKey = publicKey;
+		}
+
+		public String getTenantClaim() {
+			return this.tenantClaim;
+		}
+
+		public void setTenantClaim(String tenantClaim) {
+			this.tenantClaim = tenantClaim;
+		}
+
+		public @Nullable String getIssuer() {
+			return this.issuer;
+		}
+
+		public void setIssuer(@Nullable String issuer) {
+			this.issuer = issuer;
+		}
+
+		public @Nullable String getAudience() {
+			return this.audience;
+		}
+
+		public void setAudience(@Nullable String audience) {
+			this.audience = audience;
+		}
+
+		public Duration getClockSkew() {
+			return this.clockSkew;
+		}
+
+		public void setClockSkew(Duration clockSkew) {
+			this.clockSkew = clockSkew;
+		}
+
+	}
+
+	public static class ApiKey {
+
+		/**
+		 * Request header carrying an API key.
+		 */
+		private String header = "X-API-Key";
+
+		public String getHeader() {
+			return this.header;
+		}
+
+		public void setHeader(String header) {
+			this.header = header;
+		}
+
+	}
+
+	public static class Filter {
+
+		/**
+		 * Ant-style patterns of request paths that are never limited.
+		 */
+		private List<String> excludePaths = new ArrayList<>(List.of("/actuator/**", "/error"));
+
+		/**
+		 * Whether requests without credentials pass unlimited instead of being answered with 401.
+		 */
+		private boolean allowAnonymous;
+
+		/**
+		 * Order of the filter; by default just after Spring Security's filter chain.
+		 */
+		private int order = TenantRateLimitFilter.DEFAULT_ORDER;
+
+		public List<String> getExcludePaths() {
+			return this.excludePaths;
+		}
+
+		public void setExcludePaths(List<String> excludePaths) {
+			this.excludePaths = excludePaths;
+		}
+
+		public boolean isAllowAnonymous() {
+			return this.allowAnonymous;
+		}
+
+		public void setAllowAnonymous(boolean allowAnonymous) {
+			this.allowAnonymous = allowAnonymous;
+		}
+
+		public int getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(int order) {
+			this.order = order;
+		}
+
+	}
+
+	public static class Headers {
+
+		/**
+		 * Whether to add X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset for older
+		 * clients.
+		 */
+		private boolean legacy;
+
+		public boolean isLegacy() {
+			return this.legacy;
+		}
+
+		public void setLegacy(boolean legacy) {
+			this.legacy = legacy;
+		}
+
+	}
+
+	public static class Schema {
+
+		/**
+		 * When to create the tenant tables in the application's DataSource.
+		 */
+		private DatabaseInitializationMode initialize = DatabaseInitializationMode.EMBEDDED;
+
+		/**
+		 * Platform of the schema script ("h2", "postgresql"); detected from the DataSource when
+		 * not set.
+		 */
+		private @Nullable String platform;
+
+		public DatabaseInitializationMode getInitialize() {
+			return this.initialize;
+		}
+
+		public void setInitialize(DatabaseInitializationMode initialize) {
+			this.initialize = initialize;
+		}
+
+		public @Nullable String getPlatform() {
+			return this.platform;
+		}
+
+		public void setPlatform(@Nullable String platform) {
+			this.platform = platform;
+		}
+
+	}
+
+	public static class Redis {
+
+		/**
+		 * Prefix of every Redis key.
+		 */
+		private String keyPrefix = "tl:";
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+	}
+
+	public static class Cache {
+
+		/**
+		 * Age after which a cached tenant or API key is reloaded in the background.
+		 */
+		private Duration refreshAfter = Duration.ofSeconds(10);
+
+		/**
+		 * Age after which a cached tenant or API key is dropped, so the store is read again.
+		 */
+		private Duration expireAfter = Duration.ofMinutes(10);
+
+		/**
+		 * Maximum number of tenants, and of API keys, kept in the cache.
+		 */
+		private long maximumSize = 10_000;
+
+		public Duration getRefreshAfter() {
+			return this.refreshAfter;
+		}
+
+		public void setRefreshAfter(Duration refreshAfter) {
+			this.refreshAfter = refreshAfter;
+		}
+
+		public Duration getExpireAfter() {
+			return this.expireAfter;
+		}
+
+		public void setExpireAfter(Duration expireAfter) {
+			this.expireAfter = expireAfter;
+		}
+
+		public long getMaximumSize() {
+			return this.maximumSize;
+		}
+
+		public void setMaximumSize(long maximumSize) {
+			this.maximumSize = maximumSize;
+		}
+
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.tenantlimit.autoconfigure;
+
+import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Auto-configuration of the shared limiter: {@link RedisSlidingWindowRateLimiter} on the
+ * application's {@link RedisConnectionFactory} (standalone, Sentinel or Cluster, as Spring Data
+ * Redis is configured).
+ */
+@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+@ConditionalOnClass(StringRedisTemplate.class)
+@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
+@ConditionalOnBooleanProperty(name = "tenantlimit.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TenantLimitProperties.class)
+public final class TenantLimitRedisAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(RateLimiter.class)
+	RedisSlidingWindowRateLimiter redisSlidingWindowRateLimiter(RedisConnectionFactory connectionFactory,
+			TenantLimitProperties properties) {
+		return new RedisSlidingWindowRateLimiter(new StringRedisTemplate(connectionFactory),
+				properties.getRedis().getKeyPrefix());
+	}
+
+}

@@ -1,0 +1,126 @@
+package dev.tenantlimit.autoconfigure;
+
+import java.util.List;
+import java.util.stream.IntStream;
+
+import dev.tenantlimit.limiter.FailoverRateLimiter;
+import dev.tenantlimit.limiter.LocalSlidingWindowRateLimiter;
+import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.security.ApiKeyTenantResolver;
+import dev.tenantlimit.security.AuthenticationTenantResolver;
+import dev.tenantlimit.security.JwtTenantResolver;
+import dev.tenantlimit.security.TenantResolver;
+import dev.tenantlimit.tenant.TenantCache;
+import dev.tenantlimit.tenant.TenantStore;
+import dev.tenantlimit.web.CurrentTenantArgumentResolver;
+import dev.tenantlimit.web.ProblemResponses;
+import dev.tenantlimit.web.TenantRateLimitFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Auto-configuration of the request path: the tenant cache, the tenant resolvers and the
+ * {@link TenantRateLimitFilter}, registered just after Spring Security's filter chain.
+ */
+@AutoConfiguration(after = { TenantLimitJdbcAutoConfiguration.class, TenantLimitRedisAutoConfiguration.class,
+		JacksonAutoConfiguration.class }, afterName = "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(WebMvcConfigurer.class)
+@ConditionalOnBean({ TenantStore.class, RateLimiter.class })
+@ConditionalOnBooleanProperty(name = "tenantlimit.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TenantLimitProperties.class)
+@Import(TenantLimitJwtConfiguration.class)
+public final class TenantLimitWebAutoConfiguration {
+
+	/** Resolver orders: an existing Authentication first, then a bearer JWT, then an API key. */
+	static final int AUTHENTICATION_ORDER = 100;
+
+	static final int JWT_ORDER = 200;
+
+	static final int API_KEY_ORDER = 300;
+
+	@Bean
+	@ConditionalOnMissingBean
+	TenantCache tenantCache(TenantStore store, TenantLimitProperties properties) {
+		TenantLimitProperties.Cache cache = properties.getCache();
+		return new TenantCache(store, cache.getRefreshAfter(), cache.getExpireAfter(), cache.getMaximumSize());
+	}
+
+	@Bean
+	@Order(API_KEY_ORDER)
+	@ConditionalOnMissingBean
+	ApiKeyTenantResolver apiKeyTenantResolver(TenantCache tenantCache, TenantLimitProperties properties) {
+		return new ApiKeyTenantResolver(tenantCache, properties.getApiKey().getHeader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TenantRateLimitFilter tenantRateLimitFilter(ObjectProvider<TenantResolver> resolvers, TenantCache tenantCache,
+			RateLimiter rateLimiter, TenantLimitProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		RateLimiter limiter = new FailoverRateLimiter(rateLimiter, properties.getFailMode(),
+				new LocalSlidingWindowRateLimiter());
+		TenantRateLimitFilter.Settings settings = new TenantRateLimitFilter.Settings(
+				properties.getFilter().getExcludePaths(), defaultQuotas(properties),
+				properties.getFilter().isAllowAnonymous(), properties.isDryRun(), properties.getHeaders().isLegacy());
+		return new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache, limiter, settings,
+				new ProblemResponses(jsonMapper.getIfAvailable(JsonMapper::shared)));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "tenantRateLimitFilterRegistration")
+	FilterRegistrationBean<TenantRateLimitFilter> tenantRateLimitFilterRegistration(TenantRateLimitFilter filter,
+			TenantLimitProperties properties) {
+		FilterRegistrationBean<TenantRateLimitFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setOrder(properties.getFilter().getOrder());
+		return registration;
+	}
+
+	@Bean
+	WebMvcConfigurer tenantLimitWebMvcConfigurer() {
+		return new WebMvcConfigurer() {
+			@Override
+			public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+				resolvers.add(new CurrentTenantArgumentResolver());
+			}
+		};
+	}
+
+	private static List<Quota> defaultQuotas(TenantLimitProperties properties) {
+		List<TenantLimitProperties.QuotaProperties> configured = properties.getDefaultQuotas();
+		return IntStream.range(0, configured.size())
+			.mapToObj((index) -> ConfiguredQuotas.toQuota(index, configured.get(index)))
+			.toList();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Authentication.class)
+	static class AuthenticationResolverConfiguration {
+
+		@Bean
+		@Order(AUTHENTICATION_ORDER)
+		@ConditionalOnMissingBean
+		AuthenticationTenantResolver authenticationTenantResolver(TenantLimitProperties properties) {
+			return new AuthenticationTenantResolver(properties.getJwt().getTenantClaim());
+		}
+
+	}
+
+}

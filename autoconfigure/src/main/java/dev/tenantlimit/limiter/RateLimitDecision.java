@@ -1,0 +1,38 @@
+package dev.tenantlimit.limiter;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Whether a request was admitted, and where every quota that applied to it stands.
+ *
+ * @param allowed whether the request was admitted (and recorded in every quota)
+ * @param usages one per quota that applied, in the order they were given
+ * @param retryAfter when refused, the time until a retry can succeed; zero when allowed
+ */
+public record RateLimitDecision(boolean allowed, List<QuotaUsage> usages, Duration retryAfter) {
+
+	private static final Comparator<QuotaUsage> CLOSEST_TO_LIMIT = Comparator
+		.comparingLong(QuotaUsage::remaining)
+		.thenComparing(QuotaUsage::resetAfter, Comparator.reverseOrder());
+
+	public RateLimitDecision {
+		usages = List.copyOf(usages);
+	}
+
+	/**
+	 * The quota with the fewest requests left: the one a client should watch. Empty when no quota
+	 * was counted (fail mode {@code OPEN}).
+	 */
+	public Optional<QuotaUsage> closestToLimit() {
+		return this.usages.stream().min(CLOSEST_TO_LIMIT);
+	}
+
+	/** The quotas that refused the request; empty when it was allowed. */
+	public List<QuotaUsage> violated() {
+		return this.usages.stream().filter(QuotaUsage::exceeded).toList();
+	}
+
+}

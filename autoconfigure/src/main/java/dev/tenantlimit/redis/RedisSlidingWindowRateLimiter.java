@@ -1,0 +1,94 @@
+package dev.tenantlimit.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.tenantlimit.limiter.QuotaUsage;
+import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.limiter.RateLimiterUnavailableException;
+import dev.tenantlimit.quota.Quota;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * A {@link RateLimiter} that keeps one Redis sorted set per tenant and quota and decides every
+ * request with one call of {@code sliding_window.lua} (EVALSHA, falling back to EVAL once when
+ * Redis does not know the script yet). Keys are {@code <prefix>{<tenant>}:<counter key>}: the
+ * braces are a Redis Cluster hash tag, so one tenant's keys share a slot and one script can
+ * touch them all.
+ */
+public class RedisSlidingWindowRateLimiter implements RateLimiter {
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> SCRIPT = RedisScript
+		.of(new ClassPathResource("dev/tenantlimit/redis/sliding_window.lua"), List.class);
+
+	private final StringRedisTemplate redis;
+
+	private final String keyPrefix;
+
+	private final String instanceId = Long.toHexString(ThreadLocalRandom.current().nextLong());
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	public RedisSlidingWindowRateLimiter(StringRedisTemplate redis, String keyPrefix) {
+		this.redis = redis;
+		this.keyPrefix = keyPrefix;
+	}
+
+	@Override
+	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
+		List<String> keys = new ArrayList<>(quotas.size());
+		Object[] args = new Object[1 + 2 * quotas.size()];
+		args[0] = this.instanceId + ':' + this.sequence.incrementAndGet();
+		for (int i = 0; i < quotas.size(); i++) {
+			Quota quota = quotas.get(i);
+			keys.add(key(tenantId, quota));
+			args[1 + 2 * i] = Long.toString(quota.limit());
+			args[2 + 2 * i] = Long.toString(quota.window().toNanos() / 1000);
+		}
+		return decision(quotas, execute(keys, args));
+	}
+
+	/** The Redis key that counts this tenant's requests under this quota. */
+	public String key(String tenantId, Quota quota) {
+		return this.keyPrefix + '{' + tenantId + "}:" + quota.counterKey();
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Long> execute(List<String> keys, Object[] args) {
+		try {
+			List<Long> reply = this.redis.execute(SCRIPT, keys, args);
+			if (reply == null || reply.size() != 2 + 2 * keys.size()) {
+				throw new IllegalStateException("Unexpected reply from sliding_window.lua: " + reply);
+			}
+			return reply;
+		}
+		catch (DataAccessException ex) {
+			throw new RateLimiterUnavailableException("Redis could not decide: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static RateLimitDecision decision(List<Quota> quotas, List<Long> reply) {
+		boolean allowed = reply.get(0) == 1;
+		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
+		for (int i = 0; i < quotas.size(); i++) {
+			Quota quota = quotas.get(i);
+			long used = reply.get(2 + 2 * i);
+			usages.add(new QuotaUsage(quota, used, micros(reply.get(3 + 2 * i)), !allowed && used >= quota.limit()));
+		}
+		return new RateLimitDecision(allowed, usages, micros(reply.get(1)));
+	}
+
+	private static Duration micros(long micros) {
+		return Duration.ofNanos(micros * 1000);
+	}
+
+}

@@ -1,0 +1,86 @@
+package dev.tenantlimit.security;
+
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.InvalidClaimException;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
+import io.jsonwebtoken.MalformedJwtException;
+import io.jsonwebtoken.PrematureJwtException;
+import io.jsonwebtoken.UnsupportedJwtException;
+import io.jsonwebtoken.security.SecurityException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Resolves the tenant from an {@code Authorization: Bearer} JWT, verified with jjwt: signature
+ * (unsigned tokens are refused), {@code exp}/{@code nbf} with clock skew, and the {@code iss} and
+ * {@code aud} the parser requires. The tenant is the value of one claim.
+ */
+public class JwtTenantResolver implements TenantResolver {
+
+	private static final String BEARER = "Bearer ";
+
+	private static final String CHALLENGE = "Bearer realm=\"tenantlimit\", error=\"invalid_token\"";
+
+	private final JwtParser parser;
+
+	private final String tenantClaim;
+
+	/**
+	 * @param parser verifies signature and claims; it must not accept unsigned tokens
+	 * @param tenantClaim the claim that holds the tenant id
+	 */
+	public JwtTenantResolver(JwtParser parser, String tenantClaim) {
+		this.parser = parser;
+		this.tenantClaim = tenantClaim;
+	}
+
+	@Override
+	public @Nullable String resolveTenantId(HttpServletRequest request) {
+		String authorization = request.getHeader("Authorization");
+		if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			return null;
+		}
+		Claims claims = verify(authorization.substring(BEARER.length()).strip());
+		if (!(claims.get(this.tenantClaim) instanceof String tenantId) || tenantId.isBlank()) {
+			throw invalid("The token has no '" + this.tenantClaim + "' claim");
+		}
+		return tenantId;
+	}
+
+	private Claims verify(String token) {
+		if (token.isEmpty()) {
+			throw invalid("The bearer token is empty");
+		}
+		try {
+			return this.parser.parseSignedClaims(token).getPayload();
+		}
+		catch (ExpiredJwtException ex) {
+			throw invalid("The token has expired");
+		}
+		catch (PrematureJwtException ex) {
+			throw invalid("The token is not valid yet");
+		}
+		catch (InvalidClaimException ex) {
+			throw invalid("The token's '" + ex.getClaimName() + "' claim is missing or not accepted");
+		}
+		catch (UnsupportedJwtException ex) {
+			throw invalid("The token is unsigned or of an unsupported kind");
+		}
+		catch (MalformedJwtException | IllegalArgumentException ex) {
+			throw invalid("The token is malformed");
+		}
+		catch (SecurityException ex) {
+			throw invalid("The token's signature is invalid");
+		}
+		catch (JwtException ex) {
+			throw invalid("The token is invalid");
+		}
+	}
+
+	private static InvalidCredentialsException invalid(String message) {
+		return new InvalidCredentialsException(CHALLENGE, message);
+	}
+
+}

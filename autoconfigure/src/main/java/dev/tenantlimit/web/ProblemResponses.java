@@ -1,0 +1,93 @@
+package dev.tenantlimit.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tenantlimit.limiter.QuotaUsage;
+import dev.tenantlimit.limiter.RateLimitDecision;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+
+/**
+ * Writes the filter's refusals as {@code application/problem+json} (RFC 9457). Details are fixed
+ * texts and values the client already knows: never a stack trace, a key or a secret.
+ */
+public class ProblemResponses {
+
+	/** Base of every problem {@code type} URI. */
+	public static final String TYPE_BASE = "https://tenantlimit.dev/problems/";
+
+	private final JsonMapper json;
+
+	public ProblemResponses(JsonMapper json) {
+		this.json = json;
+	}
+
+	/** 401 with a {@code WWW-Authenticate} challenge. */
+	public void unauthorized(HttpServletRequest request, HttpServletResponse response, String challenge,
+			String detail) throws IOException {
+		response.setHeader("WWW-Authenticate", challenge);
+		write(request, response, problem(HttpStatus.UNAUTHORIZED, "unauthenticated", detail));
+	}
+
+	/** 403 for a suspended tenant. */
+	public void suspended(HttpServletRequest request, HttpServletResponse response, String tenantId)
+			throws IOException {
+		Map<String, Object> body = problem(HttpStatus.FORBIDDEN, "tenant-suspended",
+				"Tenant '" + tenantId + "' is suspended");
+		body.put("tenant", tenantId);
+		write(request, response, body);
+	}
+
+	/** 429 for a request over quota; the headers are already written. */
+	public void quotaExceeded(HttpServletRequest request, HttpServletResponse response, String tenantId,
+			RateLimitDecision decision) throws IOException {
+		List<QuotaUsage> usages = decision.usages();
+		List<String> names = RateLimitHeaders.policyNames(usages);
+		List<QuotaUsage> violated = decision.violated();
+		QuotaUsage first = violated.get(0);
+		Map<String, Object> body = problem(HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded",
+				"Tenant '" + tenantId + "' exceeded its quota of " + first.quota().limit() + " requests per "
+						+ first.quota().window().toSeconds() + "s");
+		body.put("tenant", tenantId);
+		body.put("limit", first.quota().limit());
+		body.put("window", first.quota().window().toSeconds());
+		body.put("retryAfter", RateLimitHeaders.retryAfterSeconds(decision.retryAfter()));
+		body.put("violated-policies", violated.stream().map((usage) -> names.get(usages.indexOf(usage))).toList());
+		write(request, response, body);
+	}
+
+	/** 503 when the limiter cannot decide and the fail mode is {@code closed}. */
+	public void unavailable(HttpServletRequest request, HttpServletResponse response, long retryAfterSeconds)
+			throws IOException {
+		response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+		write(request, response, problem(HttpStatus.SERVICE_UNAVAILABLE, "limiter-unavailable",
+				"The rate limiter is unavailable; try again later"));
+	}
+
+	private static Map<String, Object> problem(HttpStatus status, String type, String detail) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", URI.create(TYPE_BASE + type).toString());
+		body.put("title", status.getReasonPhrase());
+		body.put("status", status.value());
+		body.put("detail", detail);
+		return body;
+	}
+
+	private void write(HttpServletRequest request, HttpServletResponse response, Map<String, Object> body)
+			throws IOException {
+		body.put("instance", request.getRequestURI());
+		response.setStatus((int) body.get("status"));
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setCharacterEncoding("UTF-8");
+		this.json.writeValue(response.getOutputStream(), body);
+	}
+
+}

@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS tl_api_key;
+DROP TABLE IF EXISTS tl_quota;
+DROP TABLE IF EXISTS tl_tenant;

@@ -1,0 +1,61 @@
+-- Sliding-window log rate limiter: one sorted set per quota, scored by admission time in
+-- microseconds from Redis TIME, so every application instance shares one clock.
+--
+-- KEYS[i]      sorted set of quota i; all keys of one call share a {tenant} hash tag (one slot)
+-- ARGV[1]      member unique to this request (the same member is added to every key)
+-- ARGV[2i]     limit of quota i (>= 1)
+-- ARGV[2i+1]   window of quota i in microseconds
+--
+-- Reply: { allowed (1 or 0), retry-after in µs (0 when allowed),
+--          then for each quota i: used (including this request when allowed),
+--                                 µs until quota i is fully available again }
+--
+-- Invariant: within any interval of one window a key holds, and so admits, at most `limit`
+-- members. A request is recorded in every key or in none; denied requests are not recorded.
+
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+-- Lua prints large numbers in %.14g; scores go to Redis as exact integer strings instead.
+local now_arg = string.format('%.0f', now)
+
+local n = #KEYS
+local counts = {}
+local allowed = 1
+local retry = 0
+
+for i = 1, n do
+  local limit = tonumber(ARGV[2 * i])
+  local window = tonumber(ARGV[2 * i + 1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('%.0f', now - window))
+  local count = redis.call('ZCARD', KEYS[i])
+  counts[i] = count
+  if count >= limit then
+    allowed = 0
+    -- The entry that must expire before one more fits; with a lowered limit that is not the oldest.
+    local blocking = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
+    local wait = tonumber(blocking[2]) + window - now
+    if wait > retry then
+      retry = wait
+    end
+  end
+end
+
+local reply = { allowed, retry }
+for i = 1, n do
+  local window = tonumber(ARGV[2 * i + 1])
+  local count = counts[i]
+  local reset = 0
+  if allowed == 1 then
+    redis.call('ZADD', KEYS[i], now_arg, ARGV[1])
+    -- Expire idle keys: a second after the last entry leaves the window.
+    redis.call('PEXPIRE', KEYS[i], math.floor(window / 1000) + 1000)
+    count = count + 1
+    reset = window
+  elseif count > 0 then
+    local newest = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
+    reset = tonumber(newest[2]) + window - now
+  end
+  reply[2 * i + 1] = count
+  reply[2 * i + 2] = reset
+end
+return reply
