@@ -1,0 +1,85 @@
+package dev.tenantlimit.limiter;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.tenantlimit.quota.Quota;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LocalSlidingWindowRateLimiterTests {
+
+	private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+	private final LocalSlidingWindowRateLimiter limiter = new LocalSlidingWindowRateLimiter(this.now::get);
+
+	private final Quota threePer10s = Quota.of(3, Duration.ofSeconds(10));
+
+	@Test
+	void admitsExactlyTheLimitThenRefusesWithRetryAfter() {
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.limiter.tryAcquire("acme", List.of(this.threePer10s)).allowed()).isTrue();
+			advance(Duration.ofSeconds(1));
+		}
+		RateLimitDecision refused = this.limiter.tryAcquire("acme", List.of(this.threePer10s));
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+		assertThat(refused.violated()).singleElement().extracting(QuotaUsage::used).isEqualTo(3L);
+	}
+
+	@Test
+	void windowSlidesOneAdmissionAtATime() {
+		acquire(2);
+		advance(Duration.ofSeconds(5));
+		acquire(1);
+		advance(Duration.ofMillis(5001));
+		// the first two left the window, the third has not
+		RateLimitDecision decision = this.limiter.tryAcquire("acme", List.of(this.threePer10s));
+		assertThat(decision.allowed()).isTrue();
+		assertThat(decision.usages().get(0).used()).isEqualTo(2);
+		assertThat(this.limiter.tryAcquire("acme", List.of(this.threePer10s)).allowed()).isTrue();
+		assertThat(this.limiter.tryAcquire("acme", List.of(this.threePer10s)).allowed()).isFalse();
+	}
+
+	@Test
+	void refusalByOneQuotaRecordsInNone() {
+		Quota onePerMinute = Quota.of(1, Duration.ofMinutes(1));
+		List<Quota> both = List.of(this.threePer10s, onePerMinute);
+		assertThat(this.limiter.tryAcquire("acme", both).allowed()).isTrue();
+		RateLimitDecision refused = this.limiter.tryAcquire("acme", both);
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.usages()).extracting(QuotaUsage::used).containsExactly(1L, 1L);
+		assertThat(refused.violated()).extracting(QuotaUsage::quota).containsExactly(onePerMinute);
+	}
+
+	@Test
+	void loweredLimitWaitsForTheEntryThatMustExpireNotTheOldest() {
+		Quota fivePer10s = Quota.of(5, Duration.ofSeconds(10));
+		for (int i = 0; i < 5; i++) {
+			this.limiter.tryAcquire("acme", List.of(fivePer10s));
+			advance(Duration.ofSeconds(1));
+		}
+		// entries at 0s..4s, now 5s; with a limit of 2, the entry at 3s must expire (at 13s)
+		Quota twoPer10s = Quota.of(2, Duration.ofSeconds(10));
+		assertThat(this.limiter.tryAcquire("acme", List.of(twoPer10s)).retryAfter()).isEqualTo(Duration.ofSeconds(8));
+	}
+
+	@Test
+	void tenantsAreCountedApart() {
+		acquire(3);
+		assertThat(this.limiter.tryAcquire("other", List.of(this.threePer10s)).allowed()).isTrue();
+	}
+
+	private void acquire(int times) {
+		for (int i = 0; i < times; i++) {
+			assertThat(this.limiter.tryAcquire("acme", List.of(this.threePer10s)).allowed()).isTrue();
+		}
+	}
+
+	private void advance(Duration duration) {
+		this.now.addAndGet(duration.toNanos());
+	}
+
+}

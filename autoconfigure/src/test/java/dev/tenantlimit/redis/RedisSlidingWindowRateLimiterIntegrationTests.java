@@ -1,0 +1,182 @@
+package dev.tenantlimit.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.tenantlimit.limiter.QuotaUsage;
+import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.limiter.RateLimiterUnavailableException;
+import dev.tenantlimit.quota.Quota;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The Lua script against the local Redis (127.0.0.1:6379). */
+class RedisSlidingWindowRateLimiterIntegrationTests {
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	private static StringRedisTemplate redis;
+
+	private final String prefix = "tl-test-" + UUID.randomUUID() + ":";
+
+	private final RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(redis, this.prefix);
+
+	@BeforeAll
+	static void connect() {
+		connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
+		connectionFactory.afterPropertiesSet();
+		connectionFactory.start();
+		redis = new StringRedisTemplate(connectionFactory);
+	}
+
+	@AfterAll
+	static void disconnect() {
+		connectionFactory.destroy();
+	}
+
+	@Test
+	void admitsExactlyTheLimitInAWindow() {
+		Quota fivePerMinute = Quota.of(5, Duration.ofMinutes(1));
+		List<Boolean> outcomes = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			outcomes.add(this.limiter.tryAcquire("acme", List.of(fivePerMinute)).allowed());
+		}
+		assertThat(outcomes).containsExactly(true, true, true, true, true, false, false, false);
+		assertThat(redis.opsForZSet().size(this.limiter.key("acme", fivePerMinute))).isEqualTo(5);
+	}
+
+	@Test
+	void reportsUsageAndTimeUntilReset() {
+		Quota tenPerMinute = Quota.of(10, Duration.ofMinutes(1));
+		this.limiter.tryAcquire("acme", List.of(tenPerMinute));
+		RateLimitDecision decision = this.limiter.tryAcquire("acme", List.of(tenPerMinute));
+		QuotaUsage usage = decision.usages().get(0);
+		assertThat(usage.used()).isEqualTo(2);
+		assertThat(usage.remaining()).isEqualTo(8);
+		assertThat(usage.resetAfter()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(decision.retryAfter()).isZero();
+	}
+
+	@Test
+	void refusalCarriesTheTimeUntilTheOldestEntryLeaves() {
+		Quota twoPer10s = Quota.of(2, Duration.ofSeconds(10));
+		this.limiter.tryAcquire("acme", List.of(twoPer10s));
+		this.limiter.tryAcquire("acme", List.of(twoPer10s));
+		RateLimitDecision refused = this.limiter.tryAcquire("acme", List.of(twoPer10s));
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.retryAfter()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10));
+		assertThat(refused.violated()).hasSize(1);
+	}
+
+	@Test
+	void windowSlidesInsteadOfResetting() throws InterruptedException {
+		Quota threePer3s = Quota.of(3, Duration.ofSeconds(3));
+		assertAllowed(threePer3s, 2);
+		Thread.sleep(1500);
+		assertAllowed(threePer3s, 1);
+		assertThat(this.limiter.tryAcquire("acme", List.of(threePer3s)).allowed()).isFalse();
+		Thread.sleep(1700);
+		// the first two have left the window, the third (1.5 s younger) has not: exactly 2 fit,
+		// where a fixed window would have reset to 3
+		assertAllowed(threePer3s, 2);
+		assertThat(this.limiter.tryAcquire("acme", List.of(threePer3s)).allowed()).isFalse();
+	}
+
+	@Test
+	void refusalByOneQuotaRecordsInNone() {
+		Quota tenPerMinute = Quota.of(10, Duration.ofMinutes(1));
+		Quota twoPerMinuteForWrites = new Quota(null, 2, Duration.ofMinutes(1), "/api/**", java.util.Set.of("POST"));
+		List<Quota> both = List.of(tenPerMinute, twoPerMinuteForWrites);
+		assertAllowed(both, 2);
+		RateLimitDecision refused = this.limiter.tryAcquire("acme", both);
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.violated()).extracting(QuotaUsage::quota).containsExactly(twoPerMinuteForWrites);
+		assertThat(redis.opsForZSet().size(this.limiter.key("acme", tenPerMinute))).isEqualTo(2);
+		assertThat(this.limiter.tryAcquire("acme", List.of(tenPerMinute)).usages().get(0).used()).isEqualTo(3);
+	}
+
+	@Test
+	void loweredLimitWaitsForTheEntryThatMustExpire() throws InterruptedException {
+		Quota fivePer20s = Quota.of(5, Duration.ofSeconds(20));
+		assertAllowed(fivePer20s, 3);
+		Thread.sleep(1500);
+		assertAllowed(fivePer20s, 2);
+		Duration full = this.limiter.tryAcquire("acme", List.of(fivePer20s)).retryAfter();
+		// same counter, limit lowered to 2: the 4th entry, 1.5 s younger than the 1st, must expire
+		Duration lowered = this.limiter.tryAcquire("acme", List.of(Quota.of(2, Duration.ofSeconds(20)))).retryAfter();
+		assertThat(lowered.minus(full)).isBetween(Duration.ofMillis(1300), Duration.ofMillis(1700));
+	}
+
+	@Test
+	void keysShareTheTenantHashTagAndExpireAfterTheirWindow() {
+		Quota perMinute = Quota.of(10, Duration.ofMinutes(1));
+		this.limiter.tryAcquire("acme", List.of(perMinute));
+		String key = this.limiter.key("acme", perMinute);
+		assertThat(key).isEqualTo(this.prefix + "{acme}:w60000");
+		Long ttl = redis.getExpire(key, java.util.concurrent.TimeUnit.MILLISECONDS);
+		assertThat(ttl).isBetween(59_000L, 61_000L);
+	}
+
+	@Test
+	void concurrentCallersNeverExceedTheLimit() throws Exception {
+		Quota fiftyPerMinute = Quota.of(50, Duration.ofMinutes(1));
+		ExecutorService pool = Executors.newFixedThreadPool(16);
+		try {
+			List<Callable<Boolean>> calls = new ArrayList<>();
+			for (int i = 0; i < 400; i++) {
+				calls.add(() -> this.limiter.tryAcquire("hot", List.of(fiftyPerMinute)).allowed());
+			}
+			long admitted = 0;
+			for (Future<Boolean> outcome : pool.invokeAll(calls)) {
+				admitted += outcome.get() ? 1 : 0;
+			}
+			assertThat(admitted).isEqualTo(50);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void unreachableRedisIsReportedAsUnavailable() {
+		LettuceConnectionFactory dead = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(200)).build());
+		dead.afterPropertiesSet();
+		dead.start();
+		try {
+			RedisSlidingWindowRateLimiter unreachable = new RedisSlidingWindowRateLimiter(
+					new StringRedisTemplate(dead), this.prefix);
+			assertThatExceptionOfType(RateLimiterUnavailableException.class)
+				.isThrownBy(() -> unreachable.tryAcquire("acme", List.of(Quota.of(1, Duration.ofMinutes(1)))));
+		}
+		finally {
+			dead.destroy();
+		}
+	}
+
+	private void assertAllowed(Quota quota, int times) {
+		assertAllowed(List.of(quota), times);
+	}
+
+	private void assertAllowed(List<Quota> quotas, int times) {
+		for (int i = 0; i < times; i++) {
+			assertThat(this.limiter.tryAcquire("acme", quotas).allowed()).as("request %d", i + 1).isTrue();
+		}
+	}
+
+}

@@ -1,0 +1,142 @@
+package dev.tenantlimit.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+
+import javax.crypto.SecretKey;
+
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.mock.web.MockHttpServletRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class JwtTenantResolverTests {
+
+	private static final SecretKey KEY = Keys
+		.hmacShaKeyFor("a-test-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8));
+
+	private final JwtTenantResolver resolver = new JwtTenantResolver(
+			Jwts.parser().verifyWith(KEY).clockSkewSeconds(30).requireIssuer("https://issuer").build(), "tenant_id");
+
+	@Test
+	void validTokenNamesTheTenant() {
+		assertThat(resolve(valid().compact())).isEqualTo("acme");
+	}
+
+	@Test
+	void requestWithoutBearerTokenIsLeftToOtherResolvers() {
+		assertThat(this.resolver.resolveTenantId(new MockHttpServletRequest())).isNull();
+		MockHttpServletRequest basic = new MockHttpServletRequest();
+		basic.addHeader("Authorization", "Basic dXNlcjpwYXNz");
+		assertThat(this.resolver.resolveTenantId(basic)).isNull();
+	}
+
+	@Test
+	void expiredTokenIsRefused() {
+		Instant past = Instant.now().minus(Duration.ofMinutes(5));
+		assertRefused(valid().expiration(Date.from(past)).compact(), "expired");
+	}
+
+	@Test
+	void expiryWithinClockSkewIsAccepted() {
+		Instant justNow = Instant.now().minus(Duration.ofSeconds(10));
+		assertThat(resolve(valid().expiration(Date.from(justNow)).compact())).isEqualTo("acme");
+	}
+
+	@Test
+	void tokenNotYetValidIsRefused() {
+		Instant future = Instant.now().plus(Duration.ofMinutes(5));
+		assertRefused(valid().notBefore(Date.from(future)).compact(), "not valid yet");
+	}
+
+	@Test
+	void unsignedTokenIsRefused() {
+		String header = base64("{\"alg\":\"none\"}");
+		String payload = base64("{\"tenant_id\":\"acme\",\"iss\":\"https://issuer\"}");
+		assertRefused(header + "." + payload + ".", "unsigned");
+	}
+
+	@Test
+	void tokenSignedWithAnotherKeyIsRefused() {
+		SecretKey other = Keys.hmacShaKeyFor("another-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8));
+		assertRefused(valid().signWith(other).compact(), "signature");
+	}
+
+	@Test
+	void tamperedPayloadIsRefused() {
+		String[] parts = valid().compact().split("\\.");
+		String forged = parts[0] + "." + base64("{\"tenant_id\":\"victim\",\"iss\":\"https://issuer\"}") + "."
+				+ parts[2];
+		assertRefused(forged, "signature");
+	}
+
+	@Test
+	void malformedTokenIsRefused() {
+		assertRefused("not-a-jwt", "malformed");
+		assertRefused("", "empty");
+	}
+
+	@Test
+	void tokenWithoutTenantClaimIsRefused() {
+		assertRefused(Jwts.builder().issuer("https://issuer").subject("x").signWith(KEY).compact(), "tenant_id");
+	}
+
+	@Test
+	void tokenWithNonStringTenantClaimIsRefused() {
+		assertRefused(Jwts.builder().issuer("https://issuer").claim("tenant_id", 42).signWith(KEY).compact(),
+				"tenant_id");
+	}
+
+	@Test
+	void tokenFromAnotherIssuerIsRefused() {
+		assertRefused(valid().issuer("https://evil").compact(), "'iss'");
+	}
+
+	@Test
+	void rsaTokenIsVerifiedWithThePublicKey() {
+		KeyPair pair = Jwts.SIG.RS256.keyPair().build();
+		JwtTenantResolver rsa = new JwtTenantResolver(Jwts.parser().verifyWith(pair.getPublic()).build(), "tenant_id");
+		MockHttpServletRequest request = bearer(Jwts.builder().claim("tenant_id", "acme").signWith(pair.getPrivate())
+			.compact());
+		assertThat(rsa.resolveTenantId(request)).isEqualTo("acme");
+		MockHttpServletRequest hmac = bearer(valid().compact());
+		assertThatExceptionOfType(InvalidCredentialsException.class).isThrownBy(() -> rsa.resolveTenantId(hmac));
+	}
+
+	private io.jsonwebtoken.JwtBuilder valid() {
+		return Jwts.builder()
+			.issuer("https://issuer")
+			.claim("tenant_id", "acme")
+			.expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
+			.signWith(KEY);
+	}
+
+	private String resolve(String token) {
+		return this.resolver.resolveTenantId(bearer(token));
+	}
+
+	private void assertRefused(String token, String messagePart) {
+		assertThatExceptionOfType(InvalidCredentialsException.class).isThrownBy(() -> resolve(token))
+			.withMessageContaining(messagePart)
+			.satisfies((ex) -> assertThat(ex.getChallenge()).contains("invalid_token"));
+	}
+
+	private static MockHttpServletRequest bearer(String token) {
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.addHeader("Authorization", "Bearer " + token);
+		return request;
+	}
+
+	private static String base64(String json) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.tenantlimit.testapp;
+
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The two databases the tests run on: a private in-memory H2 database, and a private schema of
+ * the local PostgreSQL ({@code 127.0.0.1:5432/test}) that {@link #drop} removes again.
+ */
+public final class TestDatabases {
+
+	private TestDatabases() {
+	}
+
+	public static String h2Url() {
+		return "jdbc:h2:mem:tl-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+	}
+
+	/** Creates a fresh schema and returns a URL whose connections use it. */
+	public static String postgresUrl() {
+		String schema = "tl_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		JdbcClient.create(dataSource(postgresBaseUrl())).sql("CREATE SCHEMA " + schema).update();
+		return postgresBaseUrl() + "?currentSchema=" + schema;
+	}
+
+	public static void drop(String url) {
+		int at = url.indexOf("?currentSchema=");
+		if (at > 0) {
+			JdbcClient.create(dataSource(postgresBaseUrl()))
+				.sql("DROP SCHEMA " + url.substring(at + "?currentSchema=".length()) + " CASCADE")
+				.update();
+		}
+	}
+
+	public static DataSource dataSource(String url) {
+		DriverManagerDataSource dataSource = new DriverManagerDataSource(url);
+		if (url.startsWith("jdbc:postgresql:")) {
+			dataSource.setUsername(System.getProperty("tenantlimit.test.postgres.user", "postgres"));
+		}
+		return dataSource;
+	}
+
+	private static String postgresBaseUrl() {
+		return System.getProperty("tenantlimit.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+	}
+
+}
