@@ -86,7 +86,6 @@ public class ProblemResponses {
 		body.put("instance", request.getRequestURI());
 		response.setStatus((int) body.get("status"));
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.setCharacterEncoding("UTF-8");
 		this.json.writeValue(response.getOutputStream(), body);
 	}
 

@@ -1,0 +1,204 @@
+package dev.tenantlimit.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.tenantlimit.jdbc.JdbcTenantStore;
+import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
+import dev.tenantlimit.security.ApiKeyTenantResolver;
+import dev.tenantlimit.security.AuthenticationTenantResolver;
+import dev.tenantlimit.security.JwtTenantResolver;
+import dev.tenantlimit.security.TenantResolver;
+import dev.tenantlimit.tenant.Tenant;
+import dev.tenantlimit.tenant.TenantCache;
+import dev.tenantlimit.tenant.TenantStore;
+import dev.tenantlimit.web.TenantRateLimitFilter;
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.BadSqlGrammarException;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class TenantLimitAutoConfigurationTests {
+
+	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(DataSourceAutoConfiguration.class,
+			DataSourceTransactionManagerAutoConfiguration.class, DataRedisAutoConfiguration.class,
+			JacksonAutoConfiguration.class, TenantLimitJdbcAutoConfiguration.class,
+			TenantLimitRedisAutoConfiguration.class, TenantLimitWebAutoConfiguration.class);
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(CONFIGURATIONS)
+		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID());
+
+	@Test
+	void configuresTheRequestPath() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(JdbcTenantStore.class)
+				.hasSingleBean(RedisSlidingWindowRateLimiter.class)
+				.hasSingleBean(TenantCache.class)
+				.hasSingleBean(ApiKeyTenantResolver.class)
+				.hasSingleBean(AuthenticationTenantResolver.class)
+				.hasSingleBean(TenantRateLimitFilter.class)
+				.doesNotHaveBean(JwtTenantResolver.class);
+			assertThat(context.getBean("tenantRateLimitFilterRegistration", FilterRegistrationBean.class).getOrder())
+				.isEqualTo(TenantRateLimitFilter.DEFAULT_ORDER);
+		});
+	}
+
+	@Test
+	void filterRunsAfterSpringSecurity() {
+		assertThat(TenantRateLimitFilter.DEFAULT_ORDER).isGreaterThan(SecurityFilterProperties.DEFAULT_FILTER_ORDER);
+	}
+
+	@Test
+	void jwtSecretAddsTheJwtResolver() {
+		this.runner.withPropertyValues("tenantlimit.jwt.secret=" + "s".repeat(32))
+			.run((context) -> assertThat(context).hasSingleBean(JwtTenantResolver.class));
+	}
+
+	@Test
+	void weakJwtSecretFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("tenantlimit.jwt.secret=too-short").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("tenantlimit.jwt.secret")
+				.hasMessageContaining("at least 32 bytes (256 bits)")
+				.hasMessageNotContaining("too-short");
+		});
+	}
+
+	@Test
+	void unreadablePublicKeyFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("tenantlimit.jwt.public-key=classpath:application-does-not-exist.pem")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("tenantlimit.jwt.public-key"));
+	}
+
+	@Test
+	void invalidDefaultQuotaFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("tenantlimit.default-quotas[0].limit=0")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("tenantlimit.default-quotas[0]")
+				.hasMessageContaining("limit must be at least 1"));
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.runner.withPropertyValues("tenantlimit.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(TenantStore.class)
+				.doesNotHaveBean(RateLimiter.class)
+				.doesNotHaveBean(TenantRateLimitFilter.class));
+	}
+
+	@Test
+	void usesTheApplicationsOwnLimiterAndStore() {
+		this.runner.withUserConfiguration(OwnBeans.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(RedisSlidingWindowRateLimiter.class)
+				.doesNotHaveBean(JdbcTenantStore.class)
+				.hasSingleBean(TenantRateLimitFilter.class);
+			assertThat(context.getBean(RateLimiter.class)).isSameAs(context.getBean(OwnBeans.class).limiter);
+		});
+	}
+
+	@Test
+	void applicationResolversJoinTheChain() {
+		this.runner.withBean("headerTenantResolver", TenantResolver.class,
+				() -> (request) -> request.getHeader("X-Tenant"))
+			.run((context) -> {
+				MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/whoami");
+				request.addHeader("X-Tenant", "someone");
+				MockHttpServletResponse response = new MockHttpServletResponse();
+				context.getBean(TenantRateLimitFilter.class).doFilter(request, response, new MockFilterChain());
+				// the header resolver named a tenant, which the (empty) store does not know
+				assertThat(response.getStatus()).isEqualTo(401);
+				assertThat(response.getContentAsString()).contains("Unknown tenant");
+			});
+	}
+
+	@Test
+	void backsOffWithoutSpringDataRedis() {
+		this.runner.withClassLoader(new FilteredClassLoader(StringRedisTemplate.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimiter.class)
+				.doesNotHaveBean(TenantRateLimitFilter.class)
+				.hasSingleBean(JdbcTenantStore.class));
+	}
+
+	@Test
+	void nonWebApplicationGetsStoreAndLimiterButNoFilter() {
+		new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID())
+			.run((context) -> assertThat(context).hasSingleBean(JdbcTenantStore.class)
+				.hasSingleBean(RateLimiter.class)
+				.doesNotHaveBean(TenantRateLimitFilter.class));
+	}
+
+	@Test
+	void createsTheSchemaInAnEmbeddedDatabase() {
+		this.runner.run((context) -> assertThat(tenantRows(context.getBean(DataSource.class))).isZero());
+	}
+
+	@Test
+	void leavesTheSchemaAloneWhenToldNever() {
+		this.runner.withPropertyValues("tenantlimit.schema.initialize=never").run((context) -> {
+			assertThat(context).doesNotHaveBean(TenantLimitSchemaInitializer.class);
+			assertThatExceptionOfType(BadSqlGrammarException.class)
+				.isThrownBy(() -> tenantRows(context.getBean(DataSource.class)));
+		});
+	}
+
+	private static long tenantRows(DataSource dataSource) {
+		return JdbcClient.create(dataSource).sql("SELECT COUNT(*) FROM tl_tenant").query(Long.class).single();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnBeans {
+
+		final RateLimiter limiter = (tenantId, quotas) -> new RateLimitDecision(true, List.of(), Duration.ZERO);
+
+		@Bean
+		RateLimiter ownLimiter() {
+			return this.limiter;
+		}
+
+		@Bean
+		TenantStore ownStore() {
+			return new TenantStore() {
+				@Override
+				public Optional<Tenant> findTenant(String tenantId) {
+					return Optional.empty();
+				}
+
+				@Override
+				public Optional<String> findTenantIdByApiKeyHash(String keyHash) {
+					return Optional.empty();
+				}
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,32 @@
+package dev.tenantlimit.testapp;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+import javax.crypto.SecretKey;
+
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Keys;
+
+/** Signed tokens for the test application's {@code tenantlimit.jwt.secret}. */
+public final class TestTokens {
+
+	public static final String SECRET = "integration-test-secret-0123456789abcdef";
+
+	public static final SecretKey KEY = Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8));
+
+	private TestTokens() {
+	}
+
+	/** A token for the tenant, valid for five minutes. */
+	public static String forTenant(String tenantId) {
+		return Jwts.builder()
+			.claim("tenant_id", tenantId)
+			.expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
+			.signWith(KEY)
+			.compact();
+	}
+
+}
