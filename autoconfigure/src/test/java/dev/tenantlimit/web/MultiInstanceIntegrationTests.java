@@ -1,0 +1,116 @@
+package dev.tenantlimit.web;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import dev.tenantlimit.jdbc.JdbcTenantStore;
+import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.tenant.Tenant;
+import dev.tenantlimit.tenant.TenantStatus;
+import dev.tenantlimit.testapp.TestApplication;
+import dev.tenantlimit.testapp.TestDatabases;
+import dev.tenantlimit.testapp.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The central guarantee: several application instances sharing one Redis and one PostgreSQL
+ * database never admit more than a quota between them, under hundreds of concurrent requests
+ * over real HTTP.
+ */
+class MultiInstanceIntegrationTests {
+
+	private static final int INSTANCES = 3;
+
+	private static final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+	private static String databaseUrl;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	@BeforeAll
+	static void startInstances() {
+		databaseUrl = TestDatabases.postgresUrl();
+		String keyPrefix = "tl-test-" + UUID.randomUUID() + ":";
+		for (int i = 0; i < INSTANCES; i++) {
+			instances.add(new SpringApplicationBuilder(TestApplication.class).properties("server.port=0",
+					"spring.datasource.url=" + databaseUrl, "spring.datasource.username=postgres",
+					"tenantlimit.schema.initialize=always", "tenantlimit.redis.key-prefix=" + keyPrefix,
+					"tenantlimit.jwt.secret=" + TestTokens.SECRET, "spring.data.redis.host=127.0.0.1",
+					"spring.data.redis.port=6379", "spring.main.banner-mode=off")
+				.run());
+		}
+		JdbcTenantStore store = instances.get(0).getBean(JdbcTenantStore.class);
+		store.createTenant(new Tenant("hot", "Hot", null, TenantStatus.ACTIVE,
+				List.of(Quota.of(100, Duration.ofMinutes(1)))));
+		store.createTenant(new Tenant("busy", "Busy", null, TenantStatus.ACTIVE,
+				List.of(Quota.of(37, Duration.ofMinutes(1)), Quota.of(1000, Duration.ofHours(1)))));
+	}
+
+	@AfterAll
+	static void stopInstances() {
+		instances.forEach(ConfigurableApplicationContext::close);
+		TestDatabases.drop(databaseUrl);
+	}
+
+	@Test
+	void instancesSharingRedisAdmitExactlyTheLimitBetweenThem() throws Exception {
+		List<Callable<String>> calls = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			calls.add(call(i % INSTANCES, "hot"));
+			if (i < 200) {
+				calls.add(call((i + 1) % INSTANCES, "busy"));
+			}
+		}
+		Map<String, Long> outcomes = runConcurrently(calls, 48);
+		assertThat(outcomes).containsEntry("hot 200", 100L)
+			.containsEntry("hot 429", 200L)
+			.containsEntry("busy 200", 37L)
+			.containsEntry("busy 429", 163L)
+			.hasSize(4);
+	}
+
+	private Callable<String> call(int instance, String tenant) {
+		int port = ((WebServerApplicationContext) instances.get(instance)).getWebServer().getPort();
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whoami"))
+			.header("Authorization", "Bearer " + TestTokens.forTenant(tenant))
+			.timeout(Duration.ofSeconds(20))
+			.build();
+		return () -> tenant + " " + this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+	private static Map<String, Long> runConcurrently(List<Callable<String>> calls, int threads) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<String> results = new ArrayList<>();
+			for (Future<String> result : pool.invokeAll(calls)) {
+				results.add(result.get());
+			}
+			return results.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+}
