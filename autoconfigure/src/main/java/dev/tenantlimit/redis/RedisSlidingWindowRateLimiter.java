@@ -64,16 +64,17 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter {
 
 	@SuppressWarnings("unchecked")
 	private List<Long> execute(List<String> keys, Object[] args) {
+		List<Long> reply;
 		try {
-			List<Long> reply = this.redis.execute(SCRIPT, keys, args);
-			if (reply == null || reply.size() != 2 + 2 * keys.size()) {
-				throw new IllegalStateException("Unexpected reply from sliding_window.lua: " + reply);
-			}
-			return reply;
+			reply = this.redis.execute(SCRIPT, keys, args);
 		}
 		catch (DataAccessException ex) {
 			throw new RateLimiterUnavailableException("Redis could not decide: " + ex.getMessage(), ex);
 		}
+		if (reply == null || reply.size() != 2 + 2 * keys.size()) {
+			throw new RateLimiterUnavailableException("Unexpected reply from sliding_window.lua: " + reply, null);
+		}
+		return reply;
 	}
 
 	private static RateLimitDecision decision(List<Quota> quotas, List<Long> reply) {

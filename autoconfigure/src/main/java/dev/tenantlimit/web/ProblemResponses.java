@@ -64,12 +64,15 @@ public class ProblemResponses {
 		write(request, response, body);
 	}
 
-	/** 503 when the limiter cannot decide and the fail mode is {@code closed}. */
+	/**
+	 * 503 when the limiter cannot decide and the fail mode is {@code closed}, or the tenant store
+	 * cannot be read.
+	 */
 	public void unavailable(HttpServletRequest request, HttpServletResponse response, long retryAfterSeconds)
 			throws IOException {
 		response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
 		write(request, response, problem(HttpStatus.SERVICE_UNAVAILABLE, "limiter-unavailable",
-				"The rate limiter is unavailable; try again later"));
+				"Rate limiting is unavailable; try again later"));
 	}
 
 	private static Map<String, Object> problem(HttpStatus status, String type, String detail) {

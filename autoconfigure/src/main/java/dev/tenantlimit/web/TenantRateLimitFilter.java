@@ -77,11 +77,19 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		String tenantId;
+		Optional<Tenant> found;
 		try {
 			tenantId = resolveTenantId(request);
+			found = (tenantId != null) ? this.tenants.tenant(tenantId) : Optional.empty();
 		}
 		catch (InvalidCredentialsException ex) {
 			this.problems.unauthorized(request, response, ex.getChallenge(), ex.getMessage());
+			return;
+		}
+		catch (RuntimeException ex) {
+			// the tenant store failed on a cache miss: refuse this request, not the application
+			logger.warn("Could not identify the tenant of a request: " + ex);
+			this.problems.unavailable(request, response, 1);
 			return;
 		}
 		if (tenantId == null) {
@@ -94,7 +102,6 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			}
 			return;
 		}
-		Optional<Tenant> found = this.tenants.tenant(tenantId);
 		if (found.isEmpty()) {
 			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE, "Unknown tenant");
 			return;
