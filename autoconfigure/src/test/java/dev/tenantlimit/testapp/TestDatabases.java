@@ -6,14 +6,22 @@ import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The two databases the tests run on: a private in-memory H2 database, and a private schema of
- * the local PostgreSQL ({@code 127.0.0.1:5432/test}) that {@link #drop} removes again.
+ * the local PostgreSQL ({@code 127.0.0.1:5432/test}) that {@link #drop} removes again; and a
+ * private Redis key prefix.
  */
 public final class TestDatabases {
 
 	private TestDatabases() {
+	}
+
+	/** A private H2 database and a private Redis key prefix for one application context. */
+	public static void isolate(DynamicPropertyRegistry registry) {
+		registry.add("spring.datasource.url", TestDatabases::h2Url);
+		registry.add("tenantlimit.redis.key-prefix", () -> "tl-test-" + UUID.randomUUID() + ":");
 	}
 
 	public static String h2Url() {

@@ -2,7 +2,6 @@ package dev.tenantlimit.web;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.quota.Quota;
@@ -43,8 +42,7 @@ class FailModeIntegrationTests {
 
 	@DynamicPropertySource
 	static void isolate(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", TestDatabases::h2Url);
-		registry.add("tenantlimit.redis.key-prefix", () -> "tl-test-" + UUID.randomUUID() + ":");
+		TestDatabases.isolate(registry);
 	}
 
 	@Autowired

@@ -58,8 +58,7 @@ class TenantRateLimitFilterIntegrationTests {
 
 	@DynamicPropertySource
 	static void isolate(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", TestDatabases::h2Url);
-		registry.add("tenantlimit.redis.key-prefix", () -> "tl-test-" + UUID.randomUUID() + ":");
+		TestDatabases.isolate(registry);
 	}
 
 	@Autowired
