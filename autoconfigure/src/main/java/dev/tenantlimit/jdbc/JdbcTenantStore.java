@@ -2,6 +2,7 @@ package dev.tenantlimit.jdbc;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,6 +15,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.tenant.ApiKeyInfo;
 import dev.tenantlimit.tenant.ApiKeys;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
@@ -24,9 +26,14 @@ import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * A {@link TenantStore} on the shared database ({@code schema-<platform>.sql} beside this class),
- * with the writes that provisioning needs.
+ * with the writes that provisioning needs. A tenant's effective quotas are its own, else its
+ * plan's.
  */
 public class JdbcTenantStore implements TenantStore {
+
+	private static final String QUOTA_COLUMNS = "quota_id, quota_limit, window_ms, path_pattern, methods";
+
+	private static final String KEY_COLUMNS = "key_id, tenant_id, name, key_prefix, created_at, revoked_at";
 
 	private final JdbcClient jdbc;
 
@@ -37,13 +44,26 @@ public class JdbcTenantStore implements TenantStore {
 		this.transactions = transactions;
 	}
 
+	/** The transactions this store writes in, for callers that write more in the same one. */
+	public TransactionOperations transactions() {
+		return this.transactions;
+	}
+
 	@Override
 	public Optional<Tenant> findTenant(String tenantId) {
+		return findTenantOnly(tenantId).map((tenant) -> {
+			List<Quota> own = findQuotas(tenantId);
+			return (own.isEmpty() && tenant.plan() != null) ? tenant.withQuotas(findPlanQuotas(tenant.plan()))
+					: tenant.withQuotas(own);
+		});
+	}
+
+	/** The tenant row without its quotas. */
+	public Optional<Tenant> findTenantOnly(String tenantId) {
 		return this.jdbc.sql("SELECT tenant_id, name, plan, status FROM tl_tenant WHERE tenant_id = ?")
 			.param(tenantId)
 			.query((rs, row) -> tenant(rs))
-			.optional()
-			.map((tenant) -> tenant.withQuotas(findQuotas(tenantId)));
+			.optional();
 	}
 
 	@Override
@@ -54,14 +74,16 @@ public class JdbcTenantStore implements TenantStore {
 			.optional();
 	}
 
-	/** The tenant's own quotas, in the order they were stored. */
-	public List<Quota> findQuotas(String tenantId) {
-		return this.jdbc
-			.sql("SELECT quota_id, quota_limit, window_ms, path_pattern, methods FROM tl_quota"
-					+ " WHERE tenant_id = ? ORDER BY quota_id")
-			.param(tenantId)
-			.query((rs, row) -> quota(rs))
+	/** Tenants ordered by id, without quotas. */
+	public List<Tenant> listTenants(int offset, int limit) {
+		return this.jdbc.sql("SELECT tenant_id, name, plan, status FROM tl_tenant ORDER BY tenant_id LIMIT ? OFFSET ?")
+			.params(limit, offset)
+			.query((rs, row) -> tenant(rs))
 			.list();
+	}
+
+	public long countTenants() {
+		return this.jdbc.sql("SELECT COUNT(*) FROM tl_tenant").query(Long.class).single();
 	}
 
 	/** Insert a tenant and its quotas in one transaction. */
@@ -70,40 +92,117 @@ public class JdbcTenantStore implements TenantStore {
 			this.jdbc.sql("INSERT INTO tl_tenant (tenant_id, name, plan, status) VALUES (?, ?, ?, ?)")
 				.params(tenant.id(), tenant.name(), tenant.plan(), tenant.status().name())
 				.update();
-			insertQuotas(tenant.id(), tenant.quotas());
+			insertQuotas("tenant_id", tenant.id(), tenant.quotas());
 		});
 	}
 
+	/** Update a tenant's name, plan and status; false when there is no such tenant. */
+	public boolean updateTenant(Tenant tenant) {
+		return this.jdbc.sql("UPDATE tl_tenant SET name = ?, plan = ?, status = ? WHERE tenant_id = ?")
+			.params(tenant.name(), tenant.plan(), tenant.status().name(), tenant.id())
+			.update() == 1;
+	}
+
+	/** Delete a tenant with its quotas and keys; false when there is no such tenant. */
+	public boolean deleteTenant(String tenantId) {
+		return this.jdbc.sql("DELETE FROM tl_tenant WHERE tenant_id = ?").param(tenantId).update() == 1;
+	}
+
+	/** The tenant's own quotas, in the order they were stored. */
+	public List<Quota> findQuotas(String tenantId) {
+		return quotas("tenant_id", tenantId);
+	}
+
 	/** Replace a tenant's quotas in one transaction: either all are stored or none changes. */
-	public void replaceQuotas(String tenantId, List<Quota> quotas) {
-		this.transactions.executeWithoutResult((status) -> {
-			this.jdbc.sql("DELETE FROM tl_quota WHERE tenant_id = ?").param(tenantId).update();
-			insertQuotas(tenantId, quotas);
+	public List<Quota> replaceQuotas(String tenantId, List<Quota> quotas) {
+		return replace("tenant_id", tenantId, quotas);
+	}
+
+	/** The names of all plans. */
+	public List<String> listPlans() {
+		return this.jdbc.sql("SELECT plan FROM tl_plan ORDER BY plan").query(String.class).list();
+	}
+
+	public boolean planExists(String plan) {
+		return this.jdbc.sql("SELECT COUNT(*) FROM tl_plan WHERE plan = ?").param(plan).query(Long.class).single() > 0;
+	}
+
+	/** The plan's quotas, in the order they were stored. */
+	public List<Quota> findPlanQuotas(String plan) {
+		return quotas("plan", plan);
+	}
+
+	/** Create the plan if needed and replace its quotas, in one transaction. */
+	public List<Quota> replacePlanQuotas(String plan, List<Quota> quotas) {
+		return this.transactions.execute((status) -> {
+			if (!planExists(plan)) {
+				this.jdbc.sql("INSERT INTO tl_plan (plan) VALUES (?)").param(plan).update();
+			}
+			return replace("plan", plan, quotas);
 		});
 	}
 
 	/**
 	 * Store the hash of an API key for a tenant.
-	 * @return the key's id
+	 * @return what is stored of the key
 	 */
-	public String addApiKey(String tenantId, String name, String key) {
-		String keyId = UUID.randomUUID().toString();
+	public ApiKeyInfo addApiKey(String tenantId, String name, String key) {
+		ApiKeyInfo info = new ApiKeyInfo(UUID.randomUUID().toString(), tenantId, name, ApiKeys.displayPrefix(key),
+				Instant.now(), null);
 		this.jdbc
 			.sql("INSERT INTO tl_api_key (key_id, tenant_id, key_hash, key_prefix, name, created_at)"
 					+ " VALUES (?, ?, ?, ?, ?, ?)")
-			.params(keyId, tenantId, ApiKeys.hash(key), ApiKeys.displayPrefix(key), name,
-					OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC))
+			.params(info.id(), tenantId, ApiKeys.hash(key), info.prefix(), name, utc(info.createdAt()))
 			.update();
-		return keyId;
+		return info;
 	}
 
-	private void insertQuotas(String tenantId, List<Quota> quotas) {
+	/** The tenant's keys, revoked ones included, oldest first. */
+	public List<ApiKeyInfo> listApiKeys(String tenantId) {
+		return this.jdbc.sql("SELECT " + KEY_COLUMNS + " FROM tl_api_key WHERE tenant_id = ? ORDER BY created_at, key_id")
+			.param(tenantId)
+			.query((rs, row) -> apiKey(rs))
+			.list();
+	}
+
+	/**
+	 * Revoke one of the tenant's keys.
+	 * @return the key's hash, so caches can forget it; empty when the tenant has no such key
+	 */
+	public Optional<String> revokeApiKey(String tenantId, String keyId) {
+		Optional<String> hash = this.jdbc.sql("SELECT key_hash FROM tl_api_key WHERE tenant_id = ? AND key_id = ?")
+			.params(tenantId, keyId)
+			.query(String.class)
+			.optional();
+		hash.ifPresent((found) -> this.jdbc
+			.sql("UPDATE tl_api_key SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL")
+			.params(utc(Instant.now()), keyId)
+			.update());
+		return hash;
+	}
+
+	private List<Quota> quotas(String ownerColumn, String owner) {
+		return this.jdbc
+			.sql("SELECT " + QUOTA_COLUMNS + " FROM tl_quota WHERE " + ownerColumn + " = ? ORDER BY quota_id")
+			.param(owner)
+			.query((rs, row) -> quota(rs))
+			.list();
+	}
+
+	private List<Quota> replace(String ownerColumn, String owner, List<Quota> quotas) {
+		return this.transactions.execute((status) -> {
+			this.jdbc.sql("DELETE FROM tl_quota WHERE " + ownerColumn + " = ?").param(owner).update();
+			insertQuotas(ownerColumn, owner, quotas);
+			return quotas(ownerColumn, owner);
+		});
+	}
+
+	private void insertQuotas(String ownerColumn, String owner, List<Quota> quotas) {
 		for (Quota quota : quotas) {
 			this.jdbc
-				.sql("INSERT INTO tl_quota (tenant_id, quota_limit, window_ms, path_pattern, methods)"
+				.sql("INSERT INTO tl_quota (" + ownerColumn + ", quota_limit, window_ms, path_pattern, methods)"
 						+ " VALUES (?, ?, ?, ?, ?)")
-				.params(tenantId, quota.limit(), quota.window().toMillis(), quota.path(),
-						String.join(",", quota.methods()))
+				.params(owner, quota.limit(), quota.window().toMillis(), quota.path(), String.join(",", quota.methods()))
 				.update();
 		}
 	}
@@ -120,5 +219,20 @@ public class JdbcTenantStore implements TenantStore {
 		return new Quota(rs.getLong("quota_id"), rs.getLong("quota_limit"),
 				Duration.ofMillis(rs.getLong("window_ms")), rs.getString("path_pattern"), methodSet);
 	}
+
+	private static ApiKeyInfo apiKey(ResultSet rs) throws SQLException {
+		return new ApiKeyInfo(rs.getString("key_id"), rs.getString("tenant_id"), rs.getString("name"),
+				rs.getString("key_prefix"), instant(rs.getTimestamp("created_at")),
+				(rs.getTimestamp("revoked_at") != null) ? instant(rs.getTimestamp("revoked_at")) : null);
+	}
+
+	private static Instant instant(Timestamp timestamp) {
+		return timestamp.toInstant();
+	}
+
+	private static OffsetDateTime utc(Instant instant) {
+		return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+	}
+
 
 }

@@ -1,3 +1,5 @@
+DROP TABLE IF EXISTS tl_audit;
 DROP TABLE IF EXISTS tl_api_key;
 DROP TABLE IF EXISTS tl_quota;
+DROP TABLE IF EXISTS tl_plan;
 DROP TABLE IF EXISTS tl_tenant;

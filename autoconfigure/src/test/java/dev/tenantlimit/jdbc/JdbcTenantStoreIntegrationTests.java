@@ -67,14 +67,47 @@ class JdbcTenantStoreIntegrationTests {
 		open(database);
 		this.store.createTenant(new Tenant("acme", "Acme", null, TenantStatus.ACTIVE, List.of()));
 		String key = ApiKeys.generate();
-		String keyId = this.store.addApiKey("acme", "ci", key);
+		String keyId = this.store.addApiKey("acme", "ci", key).id();
 		assertThat(this.store.findTenantIdByApiKeyHash(ApiKeys.hash(key))).contains("acme");
 		assertThat(this.jdbc.sql("SELECT key_hash, key_prefix FROM tl_api_key").query().singleRow())
 			.containsEntry("key_hash", ApiKeys.hash(key))
 			.containsEntry("key_prefix", key.substring(0, 8))
 			.doesNotContainValue(key);
-		this.jdbc.sql("UPDATE tl_api_key SET revoked_at = CURRENT_TIMESTAMP WHERE key_id = ?").param(keyId).update();
+		assertThat(this.store.revokeApiKey("someone-else", keyId)).isEmpty();
+		assertThat(this.store.revokeApiKey("acme", keyId)).contains(ApiKeys.hash(key));
 		assertThat(this.store.findTenantIdByApiKeyHash(ApiKeys.hash(key))).isEmpty();
+		assertThat(this.store.listApiKeys("acme")).singleElement().satisfies((info) -> {
+			assertThat(info.name()).isEqualTo("ci");
+			assertThat(info.revokedAt()).isNotNull();
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "h2", "postgresql" })
+	void tenantWithoutOwnQuotasGetsItsPlansQuotas(String database) {
+		open(database);
+		this.store.replacePlanQuotas("pro", List.of(Quota.of(500, Duration.ofMinutes(1))));
+		this.store.createTenant(new Tenant("acme", "Acme", "pro", TenantStatus.ACTIVE, List.of()));
+		this.store.createTenant(new Tenant("own", "Own", "pro", TenantStatus.ACTIVE,
+				List.of(Quota.of(7, Duration.ofMinutes(1)))));
+		assertThat(this.store.findTenant("acme").orElseThrow().quotas()).extracting(Quota::limit).containsExactly(500L);
+		assertThat(this.store.findTenant("own").orElseThrow().quotas()).extracting(Quota::limit).containsExactly(7L);
+		this.store.replacePlanQuotas("pro", List.of(Quota.of(50, Duration.ofSeconds(1))));
+		assertThat(this.store.findTenant("acme").orElseThrow().quotas()).extracting(Quota::limit).containsExactly(50L);
+		assertThat(this.store.listPlans()).containsExactly("pro");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "h2", "postgresql" })
+	void tenantsArePagedInIdOrder(String database) {
+		open(database);
+		for (String id : List.of("c", "a", "b")) {
+			this.store.createTenant(new Tenant(id, id, null, TenantStatus.ACTIVE, List.of()));
+		}
+		assertThat(this.store.listTenants(1, 2)).extracting(Tenant::id).containsExactly("b", "c");
+		assertThat(this.store.countTenants()).isEqualTo(3);
+		assertThat(this.store.deleteTenant("b")).isTrue();
+		assertThat(this.store.deleteTenant("b")).isFalse();
 	}
 
 	@ParameterizedTest
