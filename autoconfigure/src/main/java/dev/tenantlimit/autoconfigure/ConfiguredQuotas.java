@@ -1,6 +1,8 @@
 package dev.tenantlimit.autoconfigure;
 
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.stream.IntStream;
 
 import dev.tenantlimit.quota.Quota;
 
@@ -12,7 +14,12 @@ final class ConfiguredQuotas {
 	private ConfiguredQuotas() {
 	}
 
-	static Quota toQuota(int index, TenantLimitProperties.QuotaProperties properties) {
+	static List<Quota> defaultQuotas(TenantLimitProperties properties) {
+		List<TenantLimitProperties.QuotaProperties> configured = properties.getDefaultQuotas();
+		return IntStream.range(0, configured.size()).mapToObj((index) -> toQuota(index, configured.get(index))).toList();
+	}
+
+	private static Quota toQuota(int index, TenantLimitProperties.QuotaProperties properties) {
 		try {
 			return new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
 					new LinkedHashSet<>(properties.getMethods()));

@@ -53,6 +53,8 @@ public class TenantLimitProperties {
 
 	private final Cache cache = new Cache();
 
+	private final Admin admin = new Admin();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -111,6 +113,10 @@ public class TenantLimitProperties {
 
 	public Cache getCache() {
 		return this.cache;
+	}
+
+	public Admin getAdmin() {
+		return this.admin;
 	}
 
 	/**
@@ -419,6 +425,75 @@ public class TenantLimitProperties {
 
 		public void setMaximumSize(long maximumSize) {
 			this.maximumSize = maximumSize;
+		}
+
+	}
+
+	public static class Admin {
+
+		/**
+		 * Whether to serve the admin REST API. It needs Spring Security on the classpath.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Path under which the admin REST API is served; it is never rate limited.
+		 */
+		private String basePath = "/admin";
+
+		/**
+		 * Role (without the "ROLE_" prefix) an admin user or admin JWT must have.
+		 */
+		private String role = "TENANTLIMIT_ADMIN";
+
+		/**
+		 * Claim of an admin JWT that lists its roles.
+		 */
+		private String rolesClaim = "roles";
+
+		/**
+		 * Lifetime of the JWTs the token exchange issues for an API key.
+		 */
+		private Duration tokenLifetime = Duration.ofMinutes(15);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getBasePath() {
+			return this.basePath;
+		}
+
+		public void setBasePath(String basePath) {
+			this.basePath = basePath;
+		}
+
+		public String getRole() {
+			return this.role;
+		}
+
+		public void setRole(String role) {
+			this.role = role;
+		}
+
+		public String getRolesClaim() {
+			return this.rolesClaim;
+		}
+
+		public void setRolesClaim(String rolesClaim) {
+			this.rolesClaim = rolesClaim;
+		}
+
+		public Duration getTokenLifetime() {
+			return this.tokenLifetime;
+		}
+
+		public void setTokenLifetime(Duration tokenLifetime) {
+			this.tokenLifetime = tokenLifetime;
 		}
 
 	}

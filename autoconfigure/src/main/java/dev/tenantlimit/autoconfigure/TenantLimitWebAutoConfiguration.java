@@ -1,12 +1,12 @@
 package dev.tenantlimit.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import dev.tenantlimit.limiter.FailoverRateLimiter;
 import dev.tenantlimit.limiter.LocalSlidingWindowRateLimiter;
 import dev.tenantlimit.limiter.RateLimiter;
-import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.redis.RedisTenantChanges;
 import dev.tenantlimit.security.ApiKeyTenantResolver;
 import dev.tenantlimit.security.AuthenticationTenantResolver;
 import dev.tenantlimit.security.JwtTenantResolver;
@@ -32,6 +32,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -73,15 +77,21 @@ public final class TenantLimitWebAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ProblemResponses tenantLimitProblemResponses(ObjectProvider<JsonMapper> jsonMapper) {
+		return new ProblemResponses(jsonMapper.getIfAvailable(JsonMapper::shared));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	TenantRateLimitFilter tenantRateLimitFilter(ObjectProvider<TenantResolver> resolvers, TenantCache tenantCache,
-			RateLimiter rateLimiter, TenantLimitProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems) {
 		RateLimiter limiter = new FailoverRateLimiter(rateLimiter, properties.getFailMode(),
 				new LocalSlidingWindowRateLimiter());
-		TenantRateLimitFilter.Settings settings = new TenantRateLimitFilter.Settings(
-				properties.getFilter().getExcludePaths(), defaultQuotas(properties),
-				properties.getFilter().isAllowAnonymous(), properties.isDryRun(), properties.getHeaders().isLegacy());
+		TenantRateLimitFilter.Settings settings = new TenantRateLimitFilter.Settings(excludePaths(properties),
+				ConfiguredQuotas.defaultQuotas(properties), properties.getFilter().isAllowAnonymous(),
+				properties.isDryRun(), properties.getHeaders().isLegacy());
 		return new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache, limiter, settings,
-				new ProblemResponses(jsonMapper.getIfAvailable(JsonMapper::shared)));
+				problems);
 	}
 
 	@Bean
@@ -103,11 +113,39 @@ public final class TenantLimitWebAutoConfiguration {
 		};
 	}
 
-	private static List<Quota> defaultQuotas(TenantLimitProperties properties) {
-		List<TenantLimitProperties.QuotaProperties> configured = properties.getDefaultQuotas();
-		return IntStream.range(0, configured.size())
-			.mapToObj((index) -> ConfiguredQuotas.toQuota(index, configured.get(index)))
-			.toList();
+	/** The configured exclusions, and the admin API, which has its own security. */
+	private static List<String> excludePaths(TenantLimitProperties properties) {
+		List<String> paths = new ArrayList<>(properties.getFilter().getExcludePaths());
+		if (properties.getAdmin().isEnabled()) {
+			paths.add(properties.getAdmin().getBasePath() + "/**");
+		}
+		return paths;
+	}
+
+	/** Cache invalidations travel between instances over Redis pub/sub. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RedisConnectionFactory.class)
+	@ConditionalOnBean(RedisConnectionFactory.class)
+	static class CacheSynchronizationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisTenantChanges redisTenantChanges(RedisConnectionFactory connectionFactory, TenantCache tenantCache,
+				TenantLimitProperties properties) {
+			return new RedisTenantChanges(new StringRedisTemplate(connectionFactory),
+					properties.getRedis().getKeyPrefix() + "changes", tenantCache);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "tenantLimitMessageListenerContainer")
+		RedisMessageListenerContainer tenantLimitMessageListenerContainer(RedisConnectionFactory connectionFactory,
+				RedisTenantChanges changes) {
+			RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+			container.setConnectionFactory(connectionFactory);
+			container.addMessageListener(changes, new ChannelTopic(changes.channel()));
+			return container;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantlimit.limiter.QuotaUsage;
+import dev.tenantlimit.limiter.QuotaUsageReader;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
@@ -24,11 +25,15 @@ import org.springframework.data.redis.core.script.RedisScript;
  * braces are a Redis Cluster hash tag, so one tenant's keys share a slot and one script can
  * touch them all.
  */
-public class RedisSlidingWindowRateLimiter implements RateLimiter {
+public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageReader {
 
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> SCRIPT = RedisScript
 		.of(new ClassPathResource("dev/tenantlimit/redis/sliding_window.lua"), List.class);
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> USAGE_SCRIPT = RedisScript
+		.of(new ClassPathResource("dev/tenantlimit/redis/usage.lua"), List.class);
 
 	private final StringRedisTemplate redis;
 
@@ -55,6 +60,36 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter {
 			args[2 + 2 * i] = Long.toString(quota.window().toNanos() / 1000);
 		}
 		return decision(quotas, execute(keys, args));
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public List<QuotaUsage> usage(String tenantId, List<Quota> quotas) {
+		List<String> keys = quotas.stream().map((quota) -> key(tenantId, quota)).toList();
+		Object[] windows = quotas.stream().map((quota) -> Long.toString(quota.window().toNanos() / 1000)).toArray();
+		List<Long> reply;
+		try {
+			reply = this.redis.execute(USAGE_SCRIPT, keys, windows);
+		}
+		catch (DataAccessException ex) {
+			throw new RateLimiterUnavailableException("Redis could not read usage: " + ex.getMessage(), ex);
+		}
+		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
+		for (int i = 0; i < quotas.size(); i++) {
+			long used = reply.get(2 * i);
+			usages.add(new QuotaUsage(quotas.get(i), used, micros(reply.get(2 * i + 1)), used >= quotas.get(i).limit()));
+		}
+		return usages;
+	}
+
+	@Override
+	public void reset(String tenantId, List<Quota> quotas) {
+		try {
+			this.redis.delete(quotas.stream().map((quota) -> key(tenantId, quota)).toList());
+		}
+		catch (DataAccessException ex) {
+			throw new RateLimiterUnavailableException("Redis could not reset usage: " + ex.getMessage(), ex);
+		}
 	}
 
 	/** The Redis key that counts this tenant's requests under this quota. */

@@ -42,15 +42,16 @@ public class TenantCache {
 		return this.apiKeys.get(keyHash);
 	}
 
-	/** Forget one tenant, so its next request reads the store. */
-	public void invalidateTenant(String tenantId) {
-		this.tenants.invalidate(tenantId);
-	}
-
-	/** Forget everything, e.g. after a key was revoked. */
-	public void invalidateAll() {
-		this.tenants.invalidateAll();
-		this.apiKeys.invalidateAll();
+	/** Forget what a change made stale, so the next request reads the store. */
+	public void apply(TenantChange change) {
+		switch (change.kind()) {
+			case TENANT -> this.tenants.invalidate(change.id());
+			case API_KEY -> this.apiKeys.invalidate(change.id());
+			case ALL -> {
+				this.tenants.invalidateAll();
+				this.apiKeys.invalidateAll();
+			}
+		}
 	}
 
 }

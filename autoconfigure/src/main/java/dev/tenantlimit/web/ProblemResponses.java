@@ -75,6 +75,12 @@ public class ProblemResponses {
 				"Rate limiting is unavailable; try again later"));
 	}
 
+	/** Any problem answer: {@code type} is the last segment of the type URI. */
+	public void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type,
+			String detail) throws IOException {
+		write(request, response, problem(status, type, detail));
+	}
+
 	private static Map<String, Object> problem(HttpStatus status, String type, String detail) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", URI.create(TYPE_BASE + type).toString());

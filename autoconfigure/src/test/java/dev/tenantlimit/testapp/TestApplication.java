@@ -11,6 +11,8 @@ import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,6 +28,14 @@ public class TestApplication {
 		return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
 			.csrf((csrf) -> csrf.disable())
 			.build();
+	}
+
+	/** An admin and a user without the admin role. */
+	@Bean
+	InMemoryUserDetailsManager users() {
+		return new InMemoryUserDetailsManager(
+				User.withUsername("admin").password("{noop}admin-secret").roles("TENANTLIMIT_ADMIN").build(),
+				User.withUsername("alice").password("{noop}alice-secret").roles("USER").build());
 	}
 
 	@RestController

@@ -1,0 +1,86 @@
+package dev.tenantlimit.admin;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates admin requests that carry a bearer JWT signed with TenantLimit's keys. The
+ * token's roles claim (a list, or a space- or comma-separated string) becomes {@code ROLE_*}
+ * authorities, so only a token naming the admin role passes; a tenant's token, which has none,
+ * is authenticated and then refused with 403.
+ */
+public class AdminJwtAuthenticationFilter extends OncePerRequestFilter {
+
+	private static final String BEARER = "Bearer ";
+
+	private final JwtParser parser;
+
+	private final String rolesClaim;
+
+	private final AuthenticationEntryPoint entryPoint;
+
+	public AdminJwtAuthenticationFilter(JwtParser parser, String rolesClaim, AuthenticationEntryPoint entryPoint) {
+		this.parser = parser;
+		this.rolesClaim = rolesClaim;
+		this.entryPoint = entryPoint;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String authorization = request.getHeader("Authorization");
+		if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			chain.doFilter(request, response);
+			return;
+		}
+		Claims claims;
+		try {
+			claims = this.parser.parseSignedClaims(authorization.substring(BEARER.length()).strip()).getPayload();
+		}
+		catch (JwtException | IllegalArgumentException ex) {
+			SecurityContextHolder.clearContext();
+			this.entryPoint.commence(request, response, new BadCredentialsException("Invalid bearer token"));
+			return;
+		}
+		String name = (claims.getSubject() != null) ? claims.getSubject() : "jwt";
+		SecurityContext context = SecurityContextHolder.createEmptyContext();
+		context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(name, null, roles(claims)));
+		SecurityContextHolder.setContext(context);
+		chain.doFilter(request, response);
+	}
+
+	private Collection<GrantedAuthority> roles(Claims claims) {
+		Object value = claims.get(this.rolesClaim);
+		List<String> roles;
+		if (value instanceof Collection<?> collection) {
+			roles = collection.stream().map(String::valueOf).toList();
+		}
+		else if (value instanceof String text) {
+			roles = Arrays.stream(text.split("[\\s,]+")).filter((role) -> !role.isEmpty()).toList();
+		}
+		else {
+			roles = List.of();
+		}
+		return roles.stream().<GrantedAuthority>map((role) -> new SimpleGrantedAuthority("ROLE_" + role)).toList();
+	}
+
+}

@@ -1,0 +1,322 @@
+package dev.tenantlimit.admin;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.tenantlimit.testapp.TestApplication;
+import dev.tenantlimit.testapp.TestDatabases;
+import dev.tenantlimit.testapp.TestTokens;
+import io.jsonwebtoken.Jwts;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/** Every admin endpoint, its validation and its security, against real Redis and H2. */
+@SpringBootTest(classes = TestApplication.class,
+		properties = { "tenantlimit.jwt.secret=" + TestTokens.SECRET, "spring.data.redis.host=127.0.0.1",
+				"spring.data.redis.port=6379" })
+@AutoConfigureMockMvc
+class AdminApiIntegrationTests {
+
+	@DynamicPropertySource
+	static void isolate(DynamicPropertyRegistry registry) {
+		TestDatabases.isolate(registry);
+	}
+
+	@Autowired
+	private MockMvc mvc;
+
+	private String id;
+
+	@BeforeEach
+	void createTenant() throws Exception {
+		this.id = "t-" + UUID.randomUUID().toString().substring(0, 8);
+		admin(post("/admin/tenants").content("{\"id\":\"" + this.id + "\",\"name\":\"Acme\"}"))
+			.andExpect(status().isCreated());
+	}
+
+	@Test
+	void onlyTheAdminRoleGetsIn() throws Exception {
+		String key = createKey();
+		this.mvc.perform(get("/admin/tenants"))
+			.andExpect(status().isUnauthorized())
+			.andExpect(header().string("WWW-Authenticate", containsString("Basic realm=\"tenantlimit-admin\"")))
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+		this.mvc.perform(get("/admin/tenants").with(httpBasic("admin", "wrong"))).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/admin/tenants").with(httpBasic("alice", "alice-secret")))
+			.andExpect(status().isForbidden())
+			.andExpect(jsonPath("$.type", endsWith("/forbidden")));
+		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + TestTokens.forTenant(this.id)))
+			.andExpect(status().isForbidden());
+		this.mvc.perform(get("/admin/tenants").header("X-API-Key", key)).andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer not.a.jwt"))
+			.andExpect(status().isUnauthorized());
+		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + adminToken("SOMETHING_ELSE")))
+			.andExpect(status().isForbidden());
+		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + adminToken("TENANTLIMIT_ADMIN")))
+			.andExpect(status().isOk());
+		this.mvc.perform(get("/admin/tenants").with(httpBasic("admin", "admin-secret"))).andExpect(status().isOk());
+	}
+
+	@Test
+	void createsTenantsAndRefusesBadOnes() throws Exception {
+		admin(get("/admin/tenants/" + this.id)).andExpect(status().isOk())
+			.andExpect(jsonPath("$.name").value("Acme"))
+			.andExpect(jsonPath("$.status").value("ACTIVE"));
+		admin(post("/admin/tenants").content("{\"id\":\"" + this.id + "\",\"name\":\"Again\"}"))
+			.andExpect(status().isConflict())
+			.andExpect(jsonPath("$.type", endsWith("/conflict")));
+		admin(post("/admin/tenants").content("{\"id\":\"Bad Id!\",\"name\":\"x\"}")).andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0]", containsString("id must match")));
+		admin(post("/admin/tenants").content("{\"id\":\"" + "a".repeat(65) + "\",\"name\":\"x\"}"))
+			.andExpect(status().isBadRequest());
+		admin(post("/admin/tenants").content("{\"id\":\"fine-id\"}")).andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0]", containsString("name")));
+		admin(post("/admin/tenants").content("{\"id\":\"fine-id\",\"name\":\"x\",\"plan\":\"nope\"}"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0]", containsString("plan 'nope' does not exist")));
+		admin(post("/admin/tenants").content("{not json")).andExpect(status().isBadRequest())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+		admin(get("/admin/tenants/fine-id")).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void createAnswersWithLocation() throws Exception {
+		admin(post("/admin/tenants").content("{\"id\":\"" + this.id + "-l\",\"name\":\"L\"}"))
+			.andExpect(status().isCreated())
+			.andExpect(header().string("Location", endsWith("/admin/tenants/" + this.id + "-l")))
+			.andExpect(jsonPath("$.id").value(this.id + "-l"));
+	}
+
+	@Test
+	void listsTenantsInPages() throws Exception {
+		admin(get("/admin/tenants?page=0&size=1")).andExpect(status().isOk())
+			.andExpect(jsonPath("$.items", hasSize(1)))
+			.andExpect(jsonPath("$.page").value(0))
+			.andExpect(jsonPath("$.size").value(1))
+			.andExpect(jsonPath("$.total").isNumber());
+		admin(get("/admin/tenants?size=0")).andExpect(status().isBadRequest());
+		admin(get("/admin/tenants?size=1000")).andExpect(status().isBadRequest());
+		admin(get("/admin/tenants?page=abc")).andExpect(status().isBadRequest());
+	}
+
+	@Test
+	void patchChangesOnlyWhatIsGivenAndSuspensionTakesEffect() throws Exception {
+		tenantRequest().andExpect(status().isOk());
+		admin(patch("/admin/tenants/" + this.id).content("{\"status\":\"SUSPENDED\"}")).andExpect(status().isOk())
+			.andExpect(jsonPath("$.name").value("Acme"))
+			.andExpect(jsonPath("$.status").value("SUSPENDED"));
+		tenantRequest().andExpect(status().isForbidden());
+		admin(patch("/admin/tenants/" + this.id).content("{\"status\":\"PAUSED\"}")).andExpect(status().isBadRequest());
+		admin(patch("/admin/tenants/" + this.id).content("{\"name\":\"\"}")).andExpect(status().isBadRequest());
+		admin(patch("/admin/tenants/nobody").content("{\"name\":\"x\"}")).andExpect(status().isNotFound());
+		admin(patch("/admin/tenants/" + this.id).content("{\"status\":\"ACTIVE\",\"name\":\"Acme 2\"}"))
+			.andExpect(jsonPath("$.name").value("Acme 2"));
+		tenantRequest().andExpect(status().isOk());
+	}
+
+	@Test
+	void deleteRemovesTenantKeysAndCounters() throws Exception {
+		String key = createKey();
+		this.mvc.perform(get("/api/whoami").header("X-API-Key", key)).andExpect(status().isOk());
+		admin(delete("/admin/tenants/" + this.id)).andExpect(status().isNoContent());
+		admin(get("/admin/tenants/" + this.id)).andExpect(status().isNotFound());
+		admin(delete("/admin/tenants/" + this.id)).andExpect(status().isNotFound());
+		this.mvc.perform(get("/api/whoami").header("X-API-Key", key)).andExpect(status().isUnauthorized());
+	}
+
+	@Test
+	void replacesQuotasWhichApplyAtOnce() throws Exception {
+		admin(put("/admin/tenants/" + this.id + "/quotas")
+			.content("[{\"limit\":2,\"window\":\"1m\"},{\"limit\":1,\"window\":\"PT10S\",\"path\":\"/api/notes/**\",\"methods\":[\"post\"]}]"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$", hasSize(2)))
+			.andExpect(jsonPath("$[0].id").isNumber())
+			.andExpect(jsonPath("$[0].window").value("PT1M"))
+			.andExpect(jsonPath("$[1].methods[0]").value("POST"));
+		admin(get("/admin/tenants/" + this.id + "/quotas")).andExpect(jsonPath("$", hasSize(2)));
+		tenantRequest().andExpect(status().isOk()).andExpect(header().string("RateLimit-Policy", "\"per-minute\";q=2;w=60"));
+		tenantRequest().andExpect(status().isOk());
+		tenantRequest().andExpect(status().isTooManyRequests());
+	}
+
+	@Test
+	void invalidQuotasAreRefusedTogetherAndChangeNothing() throws Exception {
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":5,\"window\":\"1m\"}]"))
+			.andExpect(status().isOk());
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":9,\"window\":\"1m\"},"
+				+ "{\"limit\":0,\"window\":\"1m\"},{\"limit\":1,\"window\":\"367d\"},{\"limit\":1,\"window\":\"soon\"},"
+				+ "{\"limit\":1,\"window\":\"500ms\"},{\"limit\":1,\"window\":\"1m\",\"path\":\"api\"},"
+				+ "{\"limit\":1,\"window\":\"1m\",\"methods\":[\"FETCH\"]},{\"window\":\"1m\"}]"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors", hasSize(7)))
+			.andExpect(jsonPath("$.errors", hasItem("[1].limit must be at least 1")))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[2].window"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[5].path"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[6].methods"))));
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("{\"limit\":1}")).andExpect(status().isBadRequest());
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":\"many\",\"window\":\"1m\"}]"))
+			.andExpect(status().isBadRequest());
+		admin(get("/admin/tenants/" + this.id + "/quotas")).andExpect(jsonPath("$", hasSize(1)))
+			.andExpect(jsonPath("$[0].limit").value(5));
+		admin(put("/admin/tenants/nobody/quotas").content("[]")).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void usageIsReadWithoutCountingAndCanBeReset() throws Exception {
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":3,\"window\":\"1m\"}]"));
+		tenantRequest();
+		tenantRequest();
+		for (int i = 0; i < 2; i++) {
+			admin(get("/admin/tenants/" + this.id + "/usage")).andExpect(status().isOk())
+				.andExpect(jsonPath("$[0].quotaId").isNumber())
+				.andExpect(jsonPath("$[0].limit").value(3))
+				.andExpect(jsonPath("$[0].window").value("PT1M"))
+				.andExpect(jsonPath("$[0].used").value(2))
+				.andExpect(jsonPath("$[0].remaining").value(1))
+				.andExpect(jsonPath("$[0].resetAfterMs").isNumber());
+		}
+		tenantRequest().andExpect(status().isOk());
+		tenantRequest().andExpect(status().isTooManyRequests());
+		admin(delete("/admin/tenants/" + this.id + "/usage")).andExpect(status().isNoContent());
+		admin(get("/admin/tenants/" + this.id + "/usage")).andExpect(jsonPath("$[0].used").value(0));
+		tenantRequest().andExpect(status().isOk());
+	}
+
+	@Test
+	void apiKeysAreShownOnceWorkAndStopWorkingWhenRevoked() throws Exception {
+		String created = admin(post("/admin/tenants/" + this.id + "/api-keys").content("{\"name\":\"ci\"}"))
+			.andExpect(status().isCreated())
+			.andExpect(jsonPath("$.key", startsWith("tl_")))
+			.andExpect(jsonPath("$.name").value("ci"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		String key = JsonPath.read(created, "$.key");
+		String keyId = JsonPath.read(created, "$.id");
+		this.mvc.perform(get("/api/whoami").header("X-API-Key", key)).andExpect(status().isOk());
+		admin(get("/admin/tenants/" + this.id + "/api-keys")).andExpect(jsonPath("$[0].id").value(keyId))
+			.andExpect(jsonPath("$[0].prefix").value(key.substring(0, 8)))
+			.andExpect(jsonPath("$[0].key").doesNotExist())
+			.andExpect(content().string(org.hamcrest.Matchers.not(containsString(key))));
+		admin(delete("/admin/tenants/" + this.id + "/api-keys/" + keyId)).andExpect(status().isNoContent());
+		this.mvc.perform(get("/api/whoami").header("X-API-Key", key)).andExpect(status().isUnauthorized());
+		admin(get("/admin/tenants/" + this.id + "/api-keys")).andExpect(jsonPath("$[0].revokedAt").isNotEmpty());
+		admin(delete("/admin/tenants/" + this.id + "/api-keys/no-such-key")).andExpect(status().isNotFound());
+		admin(post("/admin/tenants/" + this.id + "/api-keys").content("{}")).andExpect(status().isBadRequest());
+	}
+
+	@Test
+	void plansGiveTheirQuotasToTenantsWithoutOwnOnes() throws Exception {
+		String plan = "plan-" + this.id;
+		admin(put("/admin/plans/" + plan).content("[{\"limit\":7,\"window\":\"1m\"}]")).andExpect(status().isOk())
+			.andExpect(jsonPath("$.name").value(plan))
+			.andExpect(jsonPath("$.quotas[0].limit").value(7));
+		admin(patch("/admin/tenants/" + this.id).content("{\"plan\":\"" + plan + "\"}")).andExpect(status().isOk());
+		tenantRequest().andExpect(header().string("RateLimit-Policy", "\"per-minute\";q=7;w=60"));
+		admin(put("/admin/plans/" + plan).content("[{\"limit\":8,\"window\":\"1m\"}]")).andExpect(status().isOk());
+		tenantRequest().andExpect(header().string("RateLimit-Policy", "\"per-minute\";q=8;w=60"));
+		admin(get("/admin/plans")).andExpect(jsonPath("$[*].name", hasItem(plan)));
+		admin(get("/admin/plans/" + plan)).andExpect(jsonPath("$.quotas", hasSize(1)));
+		admin(get("/admin/plans/absent")).andExpect(status().isNotFound());
+		admin(put("/admin/plans/Bad!").content("[]")).andExpect(status().isBadRequest());
+	}
+
+	@Test
+	void tokenExchangeTurnsAnApiKeyIntoAShortLivedJwt() throws Exception {
+		String key = createKey();
+		String answer = this.mvc.perform(post("/admin/token").header("X-API-Key", key))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.token_type").value("Bearer"))
+			.andExpect(jsonPath("$.expires_in").value(900))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		String token = JsonPath.read(answer, "$.access_token");
+		this.mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + token))
+			.andExpect(jsonPath("$.tenant").value(this.id));
+		this.mvc.perform(post("/admin/token")).andExpect(status().isUnauthorized());
+		this.mvc.perform(post("/admin/token").header("X-API-Key", "tl_unknown"))
+			.andExpect(status().isUnauthorized())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+		// the token does not open the admin API
+		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + token))
+			.andExpect(status().isForbidden());
+	}
+
+	@Test
+	void everyChangeIsAudited() throws Exception {
+		admin(patch("/admin/tenants/" + this.id).content("{\"name\":\"Renamed\"}"));
+		admin(get("/admin/audit?tenant=" + this.id)).andExpect(status().isOk())
+			.andExpect(jsonPath("$.total").value(2))
+			.andExpect(jsonPath("$.items[0].action").value("tenant.update"))
+			.andExpect(jsonPath("$.items[0].actor").value("admin"))
+			.andExpect(jsonPath("$.items[0].before", containsString("\"name\":\"Acme\"")))
+			.andExpect(jsonPath("$.items[0].after", containsString("\"name\":\"Renamed\"")))
+			.andExpect(jsonPath("$.items[1].action").value("tenant.create"));
+	}
+
+	@Test
+	void adminPathIsNotRateLimited() throws Exception {
+		for (int i = 0; i < 5; i++) {
+			admin(get("/admin/tenants/" + this.id)).andExpect(status().isOk())
+				.andExpect(header().doesNotExist("RateLimit"));
+		}
+	}
+
+	private ResultActions tenantRequest() throws Exception {
+		return this.mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + TestTokens.forTenant(this.id)));
+	}
+
+	private String createKey() throws Exception {
+		String created = admin(post("/admin/tenants/" + this.id + "/api-keys").content("{\"name\":\"test\"}"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		return JsonPath.read(created, "$.key");
+	}
+
+	private ResultActions admin(MockHttpServletRequestBuilder request) throws Exception {
+		return this.mvc
+			.perform(request.with(httpBasic("admin", "admin-secret")).contentType(MediaType.APPLICATION_JSON));
+	}
+
+	private static String adminToken(String... roles) {
+		return Jwts.builder()
+			.subject("ops")
+			.claim("roles", List.of(roles))
+			.expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
+			.signWith(TestTokens.KEY)
+			.compact();
+	}
+
+}
