@@ -1,5 +1,6 @@
 package dev.tenantlimit.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,6 +8,7 @@ import dev.tenantlimit.limiter.FailoverRateLimiter;
 import dev.tenantlimit.limiter.LocalSlidingWindowRateLimiter;
 import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.redis.RedisTenantChanges;
+import dev.tenantlimit.redis.TenantChangeListenerContainer;
 import dev.tenantlimit.security.ApiKeyTenantResolver;
 import dev.tenantlimit.security.AuthenticationTenantResolver;
 import dev.tenantlimit.security.JwtTenantResolver;
@@ -34,8 +36,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -137,13 +137,10 @@ public final class TenantLimitWebAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean(name = "tenantLimitMessageListenerContainer")
-		RedisMessageListenerContainer tenantLimitMessageListenerContainer(RedisConnectionFactory connectionFactory,
+		@ConditionalOnMissingBean
+		TenantChangeListenerContainer tenantChangeListenerContainer(RedisConnectionFactory connectionFactory,
 				RedisTenantChanges changes) {
-			RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-			container.setConnectionFactory(connectionFactory);
-			container.addMessageListener(changes, new ChannelTopic(changes.channel()));
-			return container;
+			return new TenantChangeListenerContainer(connectionFactory, changes, Duration.ofSeconds(2));
 		}
 
 	}
