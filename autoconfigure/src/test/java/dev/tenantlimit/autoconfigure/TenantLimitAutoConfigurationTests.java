@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.tenantlimit.admin.TenantAdminController;
+import dev.tenantlimit.admin.TokenExchangeController;
 import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
@@ -26,11 +28,15 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -38,6 +44,7 @@ import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +56,10 @@ class TenantLimitAutoConfigurationTests {
 			DataSourceTransactionManagerAutoConfiguration.class, DataRedisAutoConfiguration.class,
 			JacksonAutoConfiguration.class, TenantLimitJdbcAutoConfiguration.class,
 			TenantLimitRedisAutoConfiguration.class, TenantLimitWebAutoConfiguration.class);
+
+	private static final AutoConfigurations SECURITY = AutoConfigurations.of(SecurityAutoConfiguration.class,
+			ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
+			WebMvcAutoConfiguration.class, TenantLimitAdminAutoConfiguration.class);
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(CONFIGURATIONS)
@@ -154,6 +165,40 @@ class TenantLimitAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasSingleBean(JdbcTenantStore.class)
 				.hasSingleBean(RateLimiter.class)
 				.doesNotHaveBean(TenantRateLimitFilter.class));
+	}
+
+	@Test
+	void adminApiKeepsSpringBootsDefaultSecurityForTheRestOfTheApplication() {
+		this.runner.withConfiguration(SECURITY).run((context) -> {
+			assertThat(context).hasSingleBean(TenantAdminController.class);
+			assertThat(context.getBeansOfType(SecurityFilterChain.class)).containsKeys(
+					"tenantLimitAdminSecurityFilterChain", "defaultSecurityFilterChain");
+		});
+	}
+
+	@Test
+	void adminApiCanBeSwitchedOff() {
+		this.runner.withConfiguration(SECURITY)
+			.withPropertyValues("tenantlimit.admin.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(TenantAdminController.class)
+				.doesNotHaveBean("tenantLimitAdminSecurityFilterChain")
+				.hasSingleBean(TenantRateLimitFilter.class));
+	}
+
+	@Test
+	void adminApiNeedsSpringSecurity() {
+		this.runner.withConfiguration(SECURITY)
+			.withClassLoader(new FilteredClassLoader(SecurityFilterChain.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(TenantAdminController.class));
+	}
+
+	@Test
+	void tokenExchangeNeedsAJwtSecret() {
+		this.runner.withConfiguration(SECURITY)
+			.run((context) -> assertThat(context).doesNotHaveBean(TokenExchangeController.class));
+		this.runner.withConfiguration(SECURITY)
+			.withPropertyValues("tenantlimit.jwt.secret=" + "s".repeat(32))
+			.run((context) -> assertThat(context).hasSingleBean(TokenExchangeController.class));
 	}
 
 	@Test

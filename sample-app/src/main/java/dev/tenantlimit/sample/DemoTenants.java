@@ -22,8 +22,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.stereotype.Component;
 
 /**
- * Seeds two tenants on first start and prints how to call the API as each: "demo" (5 requests a
- * minute, with the fixed demo API key) and "other" (defaults, with a JWT).
+ * Seeds the plans "free" and "pro" and two tenants on first start, and prints how to call the API
+ * as each: "demo" (on "free" but with its own 5 requests a minute, and the fixed demo API key) and
+ * "other" (no plan: the configured defaults, with a JWT).
  */
 @Component
 @ConditionalOnBooleanProperty("sample.demo.enabled")
@@ -46,6 +47,8 @@ class DemoTenants implements ApplicationRunner {
 	@Override
 	public void run(ApplicationArguments args) {
 		if (this.store.findTenant("demo").isEmpty()) {
+			this.store.replacePlanQuotas("free", List.of(Quota.of(60, Duration.ofMinutes(1))));
+			this.store.replacePlanQuotas("pro", List.of(Quota.of(600, Duration.ofMinutes(1))));
 			this.store.createTenant(new Tenant("demo", "Demo Ltd", "free", TenantStatus.ACTIVE,
 					List.of(Quota.of(5, Duration.ofMinutes(1)), Quota.of(1000, Duration.ofDays(1)))));
 			this.store.addApiKey("demo", "demo key", this.demo.apiKey());

@@ -112,6 +112,26 @@ class SampleApplicationTests {
 		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"tenantlimit\"");
 	}
 
+	@Test
+	void adminProvisionsATenantWhoseKeyWorksAtOnce() throws Exception {
+		String basic = "Basic " + java.util.Base64.getEncoder()
+			.encodeToString("admin:admin-demo-password".getBytes(StandardCharsets.UTF_8));
+		String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
+		HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/admin/tenants"))
+			.header("Authorization", basic)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"name\":\"New\"}")));
+		assertThat(created.statusCode()).isEqualTo(201);
+		HttpResponse<String> key = send(HttpRequest.newBuilder(uri("/admin/tenants/" + id + "/api-keys"))
+			.header("Authorization", basic)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"first\"}")));
+		assertThat(key.statusCode()).isEqualTo(201);
+		String apiKey = key.body().replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
+		assertThat(get("/api/whoami", "X-API-Key", apiKey).body()).isEqualTo("{\"tenant\":\"" + id + "\"}");
+		assertThat(send(HttpRequest.newBuilder(uri("/admin/tenants"))).statusCode()).isEqualTo(401);
+	}
+
 	private String newTenant() {
 		String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
 		this.store.createTenant(new Tenant(id, "Test tenant", null, TenantStatus.ACTIVE, List.of()));
