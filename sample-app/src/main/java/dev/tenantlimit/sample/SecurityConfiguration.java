@@ -17,7 +17,7 @@ class SecurityConfiguration {
 	@Bean
 	SecurityFilterChain apiSecurity(HttpSecurity http) {
 		return http
-			.authorizeHttpRequests((requests) -> requests.requestMatchers("/api/**", "/actuator/health/**", "/error")
+			.authorizeHttpRequests((requests) -> requests.requestMatchers("/api/**", "/actuator/health/**", "/error", "/v3/api-docs/**")
 				.permitAll()
 				.anyRequest()
 				.authenticated())

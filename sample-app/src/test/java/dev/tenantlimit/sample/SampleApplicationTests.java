@@ -132,6 +132,14 @@ class SampleApplicationTests {
 		assertThat(send(HttpRequest.newBuilder(uri("/admin/tenants"))).statusCode()).isEqualTo(401);
 	}
 
+	@Test
+	void servesAnOpenApiDescriptionOfTheAdminApi() throws Exception {
+		HttpResponse<String> docs = send(HttpRequest.newBuilder(uri("/v3/api-docs")));
+		assertThat(docs.statusCode()).isEqualTo(200);
+		assertThat(docs.body()).contains("/admin/tenants/{id}/quotas", "/admin/plans/{plan}", "/admin/token",
+				"/api/notes");
+	}
+
 	private String newTenant() {
 		String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
 		this.store.createTenant(new Tenant(id, "Test tenant", null, TenantStatus.ACTIVE, List.of()));
