@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
+import dev.tenantlimit.security.JwtTenantResolver;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
@@ -30,8 +31,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class AdminJwtAuthenticationFilter extends OncePerRequestFilter {
 
-	private static final String BEARER = "Bearer ";
-
 	private final JwtParser parser;
 
 	private final String rolesClaim;
@@ -47,14 +46,14 @@ public class AdminJwtAuthenticationFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		String authorization = request.getHeader("Authorization");
-		if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+		String token = JwtTenantResolver.bearerToken(request);
+		if (token == null) {
 			chain.doFilter(request, response);
 			return;
 		}
 		Claims claims;
 		try {
-			claims = this.parser.parseSignedClaims(authorization.substring(BEARER.length()).strip()).getPayload();
+			claims = this.parser.parseSignedClaims(token).getPayload();
 		}
 		catch (JwtException | IllegalArgumentException ex) {
 			SecurityContextHolder.clearContext();

@@ -38,15 +38,24 @@ public class JwtTenantResolver implements TenantResolver {
 
 	@Override
 	public @Nullable String resolveTenantId(HttpServletRequest request) {
-		String authorization = request.getHeader("Authorization");
-		if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+		String token = bearerToken(request);
+		if (token == null) {
 			return null;
 		}
-		Claims claims = verify(authorization.substring(BEARER.length()).strip());
+		Claims claims = verify(token);
 		if (!(claims.get(this.tenantClaim) instanceof String tenantId) || tenantId.isBlank()) {
 			throw invalid("The token has no '" + this.tenantClaim + "' claim");
 		}
 		return tenantId;
+	}
+
+	/** The token of an {@code Authorization: Bearer} header, or {@code null} without one. */
+	public static @Nullable String bearerToken(HttpServletRequest request) {
+		String authorization = request.getHeader("Authorization");
+		if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+			return null;
+		}
+		return authorization.substring(BEARER.length()).strip();
 	}
 
 	private Claims verify(String token) {
