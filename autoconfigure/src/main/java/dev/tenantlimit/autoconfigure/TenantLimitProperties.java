@@ -55,6 +55,8 @@ public class TenantLimitProperties {
 
 	private final Admin admin = new Admin();
 
+	private final Fallback fallback = new Fallback();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -117,6 +119,10 @@ public class TenantLimitProperties {
 
 	public Admin getAdmin() {
 		return this.admin;
+	}
+
+	public Fallback getFallback() {
+		return this.fallback;
 	}
 
 	/**
@@ -376,6 +382,19 @@ public class TenantLimitProperties {
 		 */
 		private String keyPrefix = "tl:";
 
+		/**
+		 * Longest wait for Redis to decide a request; past it the fail mode applies.
+		 */
+		private Duration timeout = Duration.ofMillis(100);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -494,6 +513,50 @@ public class TenantLimitProperties {
 
 		public void setTokenLifetime(Duration tokenLifetime) {
 			this.tokenLifetime = tokenLifetime;
+		}
+
+	}
+
+	public static class Fallback {
+
+		/**
+		 * Number of instances sharing each quota while Redis is away; by default the live
+		 * instances counted through Redis heartbeats.
+		 */
+		private @Nullable Integer instances;
+
+		/**
+		 * Interval of the heartbeats that count the live instances.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(5);
+
+		/**
+		 * Time Redis is left alone after it kept failing, before a request probes it again.
+		 */
+		private Duration retryInterval = Duration.ofSeconds(2);
+
+		public @Nullable Integer getInstances() {
+			return this.instances;
+		}
+
+		public void setInstances(@Nullable Integer instances) {
+			this.instances = instances;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public Duration getRetryInterval() {
+			return this.retryInterval;
+		}
+
+		public void setRetryInterval(Duration retryInterval) {
+			this.retryInterval = retryInterval;
 		}
 
 	}

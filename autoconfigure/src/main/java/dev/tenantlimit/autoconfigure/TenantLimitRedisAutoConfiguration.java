@@ -1,6 +1,7 @@
 package dev.tenantlimit.autoconfigure;
 
 import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.redis.InstanceHeartbeat;
 import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,6 +13,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -30,8 +33,18 @@ public final class TenantLimitRedisAutoConfiguration {
 	@ConditionalOnMissingBean(RateLimiter.class)
 	RedisSlidingWindowRateLimiter redisSlidingWindowRateLimiter(RedisConnectionFactory connectionFactory,
 			TenantLimitProperties properties) {
-		return new RedisSlidingWindowRateLimiter(new StringRedisTemplate(connectionFactory),
-				properties.getRedis().getKeyPrefix());
+		ReactiveStringRedisTemplate reactive = (connectionFactory instanceof ReactiveRedisConnectionFactory factory)
+				? new ReactiveStringRedisTemplate(factory) : null;
+		return new RedisSlidingWindowRateLimiter(new StringRedisTemplate(connectionFactory), reactive,
+				properties.getRedis().getKeyPrefix(), properties.getRedis().getTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InstanceHeartbeat tenantLimitInstanceHeartbeat(RedisConnectionFactory connectionFactory,
+			TenantLimitProperties properties) {
+		return new InstanceHeartbeat(new StringRedisTemplate(connectionFactory),
+				properties.getRedis().getKeyPrefix() + "instances", properties.getFallback().getHeartbeatInterval());
 	}
 
 }

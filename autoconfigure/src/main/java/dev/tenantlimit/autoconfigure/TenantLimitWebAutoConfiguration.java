@@ -3,10 +3,12 @@ package dev.tenantlimit.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 import dev.tenantlimit.limiter.FailoverRateLimiter;
 import dev.tenantlimit.limiter.LocalSlidingWindowRateLimiter;
 import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.redis.InstanceHeartbeat;
 import dev.tenantlimit.redis.RedisTenantChanges;
 import dev.tenantlimit.redis.TenantChangeListenerContainer;
 import dev.tenantlimit.security.ApiKeyTenantResolver;
@@ -84,9 +86,14 @@ public final class TenantLimitWebAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TenantRateLimitFilter tenantRateLimitFilter(ObjectProvider<TenantResolver> resolvers, TenantCache tenantCache,
-			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems) {
+			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
+			ObjectProvider<InstanceHeartbeat> heartbeat) {
+		TenantLimitProperties.Fallback fallback = properties.getFallback();
+		Integer configured = fallback.getInstances();
+		InstanceHeartbeat counted = heartbeat.getIfAvailable();
+		IntSupplier instances = (configured != null) ? () -> configured : (counted != null) ? counted : () -> 1;
 		RateLimiter limiter = new FailoverRateLimiter(rateLimiter, properties.getFailMode(),
-				new LocalSlidingWindowRateLimiter());
+				new LocalSlidingWindowRateLimiter(), instances, fallback.getRetryInterval());
 		TenantRateLimitFilter.Settings settings = new TenantRateLimitFilter.Settings(excludePaths(properties),
 				ConfiguredQuotas.defaultQuotas(properties), properties.getFilter().isAllowAnonymous(),
 				properties.isDryRun(), properties.getHeaders().isLegacy());

@@ -3,16 +3,22 @@ package dev.tenantlimit.limiter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 
 import dev.tenantlimit.quota.Quota;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
  * Applies the {@link FailMode} when the shared limiter cannot decide: {@code LOCAL} asks an
- * in-memory limiter, {@code OPEN} admits without counting, {@code CLOSED} lets the
- * {@link RateLimiterUnavailableException} through. The switch is logged once each way, not
- * once per request.
+ * in-memory limiter with this instance's share of each quota, {@code OPEN} admits without
+ * counting, {@code CLOSED} lets the {@link RateLimiterUnavailableException} through. A
+ * Resilience4j circuit breaker stops calling a shared limiter that keeps failing, and lets a
+ * probe through every {@code retryInterval}; the switch to the fallback and back is logged once
+ * each way.
  */
 public class FailoverRateLimiter implements RateLimiter {
 
@@ -24,23 +30,44 @@ public class FailoverRateLimiter implements RateLimiter {
 
 	private final RateLimiter local;
 
+	private final IntSupplier instances;
+
+	private final CircuitBreaker circuitBreaker;
+
 	private final AtomicBoolean failing = new AtomicBoolean();
 
-	public FailoverRateLimiter(RateLimiter shared, FailMode failMode, RateLimiter local) {
+	/**
+	 * @param shared the limiter shared by every instance
+	 * @param failMode what to do while it cannot decide
+	 * @param local the in-memory limiter of {@code LOCAL}
+	 * @param instances how many instances share the quotas while the shared limiter is away
+	 * @param retryInterval how long the breaker stays open before it lets a probe through
+	 */
+	public FailoverRateLimiter(RateLimiter shared, FailMode failMode, RateLimiter local, IntSupplier instances,
+			Duration retryInterval) {
 		this.shared = shared;
 		this.failMode = failMode;
 		this.local = local;
+		this.instances = instances;
+		this.circuitBreaker = CircuitBreaker.of("tenantlimit-redis", CircuitBreakerConfig.custom()
+			.slidingWindowSize(10)
+			.minimumNumberOfCalls(5)
+			.failureRateThreshold(50)
+			.waitDurationInOpenState(retryInterval)
+			.permittedNumberOfCallsInHalfOpenState(2)
+			.recordExceptions(RateLimiterUnavailableException.class)
+			.build());
 	}
 
 	@Override
 	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
 		RateLimitDecision decision;
 		try {
-			decision = this.shared.tryAcquire(tenantId, quotas);
+			decision = this.circuitBreaker.executeSupplier(() -> this.shared.tryAcquire(tenantId, quotas));
 		}
-		catch (RateLimiterUnavailableException ex) {
+		catch (RateLimiterUnavailableException | CallNotPermittedException ex) {
 			if (this.failing.compareAndSet(false, true)) {
-				logger.warn("Shared rate limiter unavailable, fail mode " + this.failMode, ex);
+				logger.warn("Shared rate limiter unavailable (" + ex.getMessage() + "); fail mode " + this.failMode);
 			}
 			return fallback(tenantId, quotas, ex);
 		}
@@ -55,12 +82,30 @@ public class FailoverRateLimiter implements RateLimiter {
 		return this.failing.get();
 	}
 
-	private RateLimitDecision fallback(String tenantId, List<Quota> quotas, RateLimiterUnavailableException ex) {
+	/** The breaker's state: CLOSED while the shared limiter works, OPEN while it is skipped. */
+	public CircuitBreaker.State circuitState() {
+		return this.circuitBreaker.getState();
+	}
+
+	private RateLimitDecision fallback(String tenantId, List<Quota> quotas, RuntimeException ex) {
 		return switch (this.failMode) {
-			case LOCAL -> this.local.tryAcquire(tenantId, quotas);
+			case LOCAL -> this.local.tryAcquire(tenantId, share(quotas));
 			case OPEN -> new RateLimitDecision(true, List.of(), Duration.ZERO);
-			case CLOSED -> throw ex;
+			case CLOSED -> throw (ex instanceof RateLimiterUnavailableException unavailable) ? unavailable
+					: new RateLimiterUnavailableException("Shared rate limiter skipped while its circuit is open", ex);
 		};
+	}
+
+	/** Each quota divided among the live instances, at least 1; the counter keys stay the same. */
+	private List<Quota> share(List<Quota> quotas) {
+		int count = Math.max(1, this.instances.getAsInt());
+		if (count == 1) {
+			return quotas;
+		}
+		return quotas.stream()
+			.map((quota) -> new Quota(quota.id(), Math.max(1, quota.limit() / count), quota.window(), quota.path(),
+					quota.methods()))
+			.toList();
 	}
 
 }

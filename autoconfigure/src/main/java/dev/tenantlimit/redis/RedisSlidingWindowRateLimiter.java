@@ -2,8 +2,10 @@ package dev.tenantlimit.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantlimit.limiter.QuotaUsage;
@@ -12,9 +14,11 @@ import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.quota.Quota;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -37,15 +41,34 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 
 	private final StringRedisTemplate redis;
 
+	private final @Nullable ReactiveStringRedisTemplate reactive;
+
 	private final String keyPrefix;
+
+	private final Duration timeout;
 
 	private final String instanceId = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
 	private final AtomicLong sequence = new AtomicLong();
 
-	public RedisSlidingWindowRateLimiter(StringRedisTemplate redis, String keyPrefix) {
+	/**
+	 * @param redis for the admin reads and resets, and for decisions when {@code reactive} is
+	 * {@code null}; then the connection's own command timeout applies
+	 * @param reactive for decisions, so that waiting for Redis is bounded by {@code timeout}
+	 * without holding a thread beyond it
+	 * @param keyPrefix prefix of every key
+	 * @param timeout longest wait for a decision
+	 */
+	public RedisSlidingWindowRateLimiter(StringRedisTemplate redis, @Nullable ReactiveStringRedisTemplate reactive,
+			String keyPrefix, Duration timeout) {
 		this.redis = redis;
+		this.reactive = reactive;
 		this.keyPrefix = keyPrefix;
+		this.timeout = timeout;
+	}
+
+	public RedisSlidingWindowRateLimiter(StringRedisTemplate redis, String keyPrefix) {
+		this(redis, null, keyPrefix, Duration.ofSeconds(1));
 	}
 
 	@Override
@@ -97,11 +120,11 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		return this.keyPrefix + '{' + tenantId + "}:" + quota.counterKey();
 	}
 
-	@SuppressWarnings("unchecked")
 	private List<Long> execute(List<String> keys, Object[] args) {
 		List<Long> reply;
 		try {
-			reply = this.redis.execute(SCRIPT, keys, args);
+			reply = (this.reactive != null) ? executeReactive(this.reactive, keys, args)
+					: this.redis.execute(SCRIPT, keys, args);
 		}
 		catch (DataAccessException ex) {
 			throw new RateLimiterUnavailableException("Redis could not decide: " + ex.getMessage(), ex);
@@ -110,6 +133,16 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 			throw new RateLimiterUnavailableException("Unexpected reply from sliding_window.lua: " + reply, null);
 		}
 		return reply;
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Long> executeReactive(ReactiveStringRedisTemplate reactive, List<String> keys, Object[] args) {
+		return reactive.execute(SCRIPT, keys, Arrays.asList(args))
+			.next()
+			.timeout(this.timeout)
+			.onErrorMap(TimeoutException.class, (ex) -> new RateLimiterUnavailableException(
+					"Redis did not answer within " + this.timeout.toMillis() + " ms", ex))
+			.block();
 	}
 
 	private static RateLimitDecision decision(List<Quota> quotas, List<Long> reply) {
