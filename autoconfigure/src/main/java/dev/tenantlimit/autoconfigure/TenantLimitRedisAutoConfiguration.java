@@ -2,6 +2,7 @@ package dev.tenantlimit.autoconfigure;
 
 import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.redis.InstanceHeartbeat;
+import dev.tenantlimit.redis.RedisMemoryPolicyCheck;
 import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,6 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -37,6 +40,23 @@ public final class TenantLimitRedisAutoConfiguration {
 				? new ReactiveStringRedisTemplate(factory) : null;
 		return new RedisSlidingWindowRateLimiter(new StringRedisTemplate(connectionFactory), reactive,
 				properties.getRedis().getKeyPrefix(), properties.getRedis().getTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisMemoryPolicyCheck tenantLimitRedisMemoryPolicyCheck(RedisConnectionFactory connectionFactory) {
+		return new RedisMemoryPolicyCheck(connectionFactory);
+	}
+
+	/** Checks the memory policy once the application is up, off the main thread: Redis may be slow or away. */
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> tenantLimitRedisMemoryPolicyCheckOnStartup(
+			RedisMemoryPolicyCheck check) {
+		return (event) -> {
+			Thread thread = new Thread(check::check, "tenantlimit-redis-check");
+			thread.setDaemon(true);
+			thread.start();
+		};
 	}
 
 	@Bean
