@@ -59,8 +59,9 @@ public class InstanceHeartbeat implements SmartLifecycle, IntSupplier {
 				this.liveInstances = (int) Math.max(1, count);
 			}
 		}
-		catch (DataAccessException ex) {
-			// Redis is away: the last count stands
+		catch (RuntimeException ex) {
+			// Redis is away (or the connection is closing): the last count stands, and an exception
+			// must not end the scheduled beats
 		}
 	}
 

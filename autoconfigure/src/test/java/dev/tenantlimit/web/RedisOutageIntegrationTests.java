@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.redis.InstanceHeartbeat;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
 import dev.tenantlimit.testapp.PrivateRedisServer;
@@ -77,6 +78,14 @@ class RedisOutageIntegrationTests {
 		assertThat(request(1, tenant).statusCode()).isEqualTo(200);
 		assertThat(redis.command("ZCARD " + key)).isEqualTo(":2");
 		assertThat(redis.command("ZCARD tl:instances")).isEqualTo(":2");
+		for (ConfigurableApplicationContext instance : instances) {
+			InstanceHeartbeat heartbeat = instance.getBean(InstanceHeartbeat.class);
+			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (heartbeat.getAsInt() != 2 && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(heartbeat.getAsInt()).as("live instances seen by each instance").isEqualTo(2);
+		}
 
 		// a hung Redis: the answer comes within the timeout, from the local fallback
 		redis.command("CLIENT PAUSE 3000 ALL");
