@@ -57,6 +57,8 @@ public class TenantLimitProperties {
 
 	private final Fallback fallback = new Fallback();
 
+	private final DenyCache denyCache = new DenyCache();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -123,6 +125,10 @@ public class TenantLimitProperties {
 
 	public Fallback getFallback() {
 		return this.fallback;
+	}
+
+	public DenyCache getDenyCache() {
+		return this.denyCache;
 	}
 
 	/**
@@ -557,6 +563,24 @@ public class TenantLimitProperties {
 
 		public void setRetryInterval(Duration retryInterval) {
 			this.retryInterval = retryInterval;
+		}
+
+	}
+
+	public static class DenyCache {
+
+		/**
+		 * Whether to answer a tenant's requests from memory while one of its quotas is known to
+		 * be full, without asking Redis.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

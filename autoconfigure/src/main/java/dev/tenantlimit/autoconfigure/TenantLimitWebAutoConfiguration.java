@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 
+import dev.tenantlimit.limiter.DenyCachingRateLimiter;
 import dev.tenantlimit.limiter.FailoverRateLimiter;
 import dev.tenantlimit.limiter.LocalSlidingWindowRateLimiter;
 import dev.tenantlimit.limiter.RateLimiter;
@@ -87,13 +88,18 @@ public final class TenantLimitWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	TenantRateLimitFilter tenantRateLimitFilter(ObjectProvider<TenantResolver> resolvers, TenantCache tenantCache,
 			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
-			ObjectProvider<InstanceHeartbeat> heartbeat) {
+			ObjectProvider<InstanceHeartbeat> heartbeat, ObjectProvider<RedisTenantChanges> changes) {
 		TenantLimitProperties.Fallback fallback = properties.getFallback();
 		Integer configured = fallback.getInstances();
 		InstanceHeartbeat counted = heartbeat.getIfAvailable();
 		IntSupplier instances = (configured != null) ? () -> configured : (counted != null) ? counted : () -> 1;
 		RateLimiter limiter = new FailoverRateLimiter(rateLimiter, properties.getFailMode(),
 				new LocalSlidingWindowRateLimiter(), instances, fallback.getRetryInterval());
+		if (properties.getDenyCache().isEnabled()) {
+			DenyCachingRateLimiter denyCache = new DenyCachingRateLimiter(limiter);
+			changes.ifAvailable((published) -> published.addListener(denyCache));
+			limiter = denyCache;
+		}
 		TenantRateLimitFilter.Settings settings = new TenantRateLimitFilter.Settings(excludePaths(properties),
 				ConfiguredQuotas.defaultQuotas(properties), properties.getFilter().isAllowAnonymous(),
 				properties.isDryRun(), properties.getHeaders().isLegacy());

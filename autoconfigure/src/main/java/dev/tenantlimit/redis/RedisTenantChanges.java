@@ -1,9 +1,12 @@
 package dev.tenantlimit.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.tenantlimit.tenant.TenantCache;
 import dev.tenantlimit.tenant.TenantChange;
+import dev.tenantlimit.tenant.TenantChangeListener;
 import dev.tenantlimit.tenant.TenantChangePublisher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,12 +29,17 @@ public class RedisTenantChanges implements TenantChangePublisher, MessageListene
 
 	private final String channel;
 
-	private final TenantCache cache;
+	private final List<TenantChangeListener> listeners = new CopyOnWriteArrayList<>();
 
 	public RedisTenantChanges(StringRedisTemplate redis, String channel, TenantCache cache) {
 		this.redis = redis;
 		this.channel = channel;
-		this.cache = cache;
+		this.listeners.add(cache);
+	}
+
+	/** Also tell this listener of every change, local or received. */
+	public void addListener(TenantChangeListener listener) {
+		this.listeners.add(listener);
 	}
 
 	/** The channel the changes travel on. */
@@ -42,7 +50,7 @@ public class RedisTenantChanges implements TenantChangePublisher, MessageListene
 	/** Apply a change here and tell the other instances. */
 	@Override
 	public void publish(TenantChange change) {
-		this.cache.apply(change);
+		apply(change);
 		try {
 			this.redis.convertAndSend(this.channel, change.encode());
 		}
@@ -56,8 +64,12 @@ public class RedisTenantChanges implements TenantChangePublisher, MessageListene
 	public void onMessage(Message message, byte[] pattern) {
 		TenantChange change = TenantChange.decode(new String(message.getBody(), StandardCharsets.UTF_8));
 		if (change != null) {
-			this.cache.apply(change);
+			apply(change);
 		}
+	}
+
+	private void apply(TenantChange change) {
+		this.listeners.forEach((listener) -> listener.apply(change));
 	}
 
 }

@@ -13,7 +13,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
  * {@code expireAfter}. Unknown tenants and keys are cached too, so repeating a bad credential
  * does not reach the database.
  */
-public class TenantCache {
+public class TenantCache implements TenantChangeListener {
 
 	private final LoadingCache<String, Optional<Tenant>> tenants;
 
@@ -43,6 +43,7 @@ public class TenantCache {
 	}
 
 	/** Forget what a change made stale, so the next request reads the store. */
+	@Override
 	public void apply(TenantChange change) {
 		switch (change.kind()) {
 			case TENANT -> this.tenants.invalidate(change.id());

@@ -1,0 +1,104 @@
+package dev.tenantlimit.limiter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.tenant.TenantChange;
+import dev.tenantlimit.tenant.TenantChangeListener;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers a tenant's requests from memory while one of their quotas is known to be full, so a
+ * flood of refused requests does not reach Redis. A refusal by one quota with Retry-After r is
+ * remembered for r, measured from before the request was sent: Redis computed r later, so the
+ * remembered refusal ends no later than the real one, and nothing Redis would admit is refused
+ * here. Only that quota's requests are refused (other paths of the tenant still go to Redis), and
+ * an admin change or usage reset of the tenant forgets its refusals at once.
+ */
+public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener {
+
+	private static final char SEPARATOR = '\0';
+
+	private final RateLimiter delegate;
+
+	private final LongSupplier nanoTime;
+
+	private final Cache<String, Denial> denials;
+
+	public DenyCachingRateLimiter(RateLimiter delegate) {
+		this(delegate, System::nanoTime);
+	}
+
+	DenyCachingRateLimiter(RateLimiter delegate, LongSupplier nanoTime) {
+		this.delegate = delegate;
+		this.nanoTime = nanoTime;
+		this.denials = Caffeine.newBuilder()
+			.maximumSize(100_000)
+			.expireAfter(Expiry.<String, Denial>writing((key, denial) -> denial.ttl()))
+			.build();
+	}
+
+	@Override
+	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
+		long start = this.nanoTime.getAsLong();
+		RateLimitDecision remembered = remembered(tenantId, quotas, start);
+		if (remembered != null) {
+			return remembered;
+		}
+		RateLimitDecision decision = this.delegate.tryAcquire(tenantId, quotas);
+		List<QuotaUsage> violated = decision.violated();
+		// with several full quotas the reply does not say when each frees up: remember none
+		if (!decision.allowed() && violated.size() == 1 && decision.retryAfter().compareTo(Duration.ZERO) > 0) {
+			QuotaUsage usage = violated.get(0);
+			this.denials.put(key(tenantId, usage.quota()),
+					new Denial(usage, start + decision.retryAfter().toNanos(), decision.retryAfter()));
+		}
+		return decision;
+	}
+
+	@Override
+	public void apply(TenantChange change) {
+		switch (change.kind()) {
+			case TENANT -> {
+				String prefix = change.id() + SEPARATOR;
+				this.denials.asMap().keySet().removeIf((key) -> key.startsWith(prefix));
+			}
+			case ALL -> this.denials.invalidateAll();
+			case API_KEY -> {
+				// keys do not change what is counted
+			}
+		}
+	}
+
+	private @Nullable RateLimitDecision remembered(String tenantId, List<Quota> quotas, long now) {
+		List<QuotaUsage> usages = new ArrayList<>();
+		long wait = 0;
+		for (Quota quota : quotas) {
+			Denial denial = this.denials.getIfPresent(key(tenantId, quota));
+			if (denial != null && denial.until() - now > 0 && denial.usage().quota().limit() == quota.limit()) {
+				long left = denial.until() - now;
+				wait = Math.max(wait, left);
+				QuotaUsage usage = denial.usage();
+				Duration reset = usage.resetAfter().minus(denial.ttl()).plusNanos(left);
+				usages.add(new QuotaUsage(quota, usage.used(), reset.isNegative() ? Duration.ZERO : reset, true));
+			}
+		}
+		return usages.isEmpty() ? null : new RateLimitDecision(false, usages, Duration.ofNanos(wait));
+	}
+
+	private static String key(String tenantId, Quota quota) {
+		return tenantId + SEPARATOR + quota.counterKey();
+	}
+
+	/** A refusal remembered until {@code until} (nanoTime), written {@code ttl} before it. */
+	private record Denial(QuotaUsage usage, long until, Duration ttl) {
+
+	}
+
+}
