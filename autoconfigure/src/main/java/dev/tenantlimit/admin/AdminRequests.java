@@ -109,7 +109,8 @@ final class AdminRequests {
 		}
 		try {
 			List<String> methods = (request.methods() != null) ? request.methods() : List.of();
-			return new Quota(null, request.limit(), window, path, new LinkedHashSet<>(methods));
+			return new Quota(null, request.limit(), window, path, new LinkedHashSet<>(methods),
+					Boolean.TRUE.equals(request.shadow()));
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {
 			errors.add(at + ".methods must be HTTP methods (GET, POST, ...)");

@@ -6,11 +6,12 @@ import dev.tenantlimit.quota.Quota;
 import org.jspecify.annotations.Nullable;
 
 /** A stored quota as the admin API shows it; {@code window} in ISO-8601 ({@code PT1M}). */
-public record QuotaView(@Nullable Long id, long limit, String window, String path, List<String> methods) {
+public record QuotaView(@Nullable Long id, long limit, String window, String path, List<String> methods,
+		boolean shadow) {
 
 	static QuotaView of(Quota quota) {
 		return new QuotaView(quota.id(), quota.limit(), quota.window().toString(), quota.path(),
-				List.copyOf(quota.methods()));
+				List.copyOf(quota.methods()), quota.shadow());
 	}
 
 	static List<QuotaView> of(List<Quota> quotas) {

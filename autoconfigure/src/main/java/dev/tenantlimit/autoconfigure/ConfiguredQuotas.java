@@ -22,7 +22,7 @@ final class ConfiguredQuotas {
 	private static Quota toQuota(int index, TenantLimitProperties.QuotaProperties properties) {
 		try {
 			return new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
-					new LinkedHashSet<>(properties.getMethods()));
+					new LinkedHashSet<>(properties.getMethods()), properties.isShadow());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("tenantlimit.default-quotas[" + index + "]",

@@ -156,6 +156,19 @@ public class TenantLimitProperties {
 		 */
 		private List<String> methods = new ArrayList<>();
 
+		/**
+		 * Whether the quota only reports the requests it would refuse, without refusing them.
+		 */
+		private boolean shadow;
+
+		public boolean isShadow() {
+			return this.shadow;
+		}
+
+		public void setShadow(boolean shadow) {
+			this.shadow = shadow;
+		}
+
 		public long getLimit() {
 			return this.limit;
 		}

@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 public class JdbcTenantStore implements TenantStore {
 
-	private static final String QUOTA_COLUMNS = "quota_id, quota_limit, window_ms, path_pattern, methods";
+	private static final String QUOTA_COLUMNS = "quota_id, quota_limit, window_ms, path_pattern, methods, shadow";
 
 	private static final String KEY_COLUMNS = "key_id, tenant_id, name, key_prefix, created_at, revoked_at";
 
@@ -200,9 +200,10 @@ public class JdbcTenantStore implements TenantStore {
 	private void insertQuotas(String ownerColumn, String owner, List<Quota> quotas) {
 		for (Quota quota : quotas) {
 			this.jdbc
-				.sql("INSERT INTO tl_quota (" + ownerColumn + ", quota_limit, window_ms, path_pattern, methods)"
-						+ " VALUES (?, ?, ?, ?, ?)")
-				.params(owner, quota.limit(), quota.window().toMillis(), quota.path(), String.join(",", quota.methods()))
+				.sql("INSERT INTO tl_quota (" + ownerColumn + ", quota_limit, window_ms, path_pattern, methods, shadow)"
+						+ " VALUES (?, ?, ?, ?, ?, ?)")
+				.params(owner, quota.limit(), quota.window().toMillis(), quota.path(), String.join(",", quota.methods()),
+						quota.shadow())
 				.update();
 		}
 	}
@@ -217,7 +218,8 @@ public class JdbcTenantStore implements TenantStore {
 		Set<String> methodSet = methods.isEmpty() ? Set.of()
 				: Arrays.stream(methods.split(",")).collect(Collectors.toSet());
 		return new Quota(rs.getLong("quota_id"), rs.getLong("quota_limit"),
-				Duration.ofMillis(rs.getLong("window_ms")), rs.getString("path_pattern"), methodSet);
+				Duration.ofMillis(rs.getLong("window_ms")), rs.getString("path_pattern"), methodSet,
+				rs.getBoolean("shadow"));
 	}
 
 	private static ApiKeyInfo apiKey(ResultSet rs) throws SQLException {

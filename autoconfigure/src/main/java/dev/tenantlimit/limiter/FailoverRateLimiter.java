@@ -103,8 +103,7 @@ public class FailoverRateLimiter implements RateLimiter {
 			return quotas;
 		}
 		return quotas.stream()
-			.map((quota) -> new Quota(quota.id(), Math.max(1, quota.limit() / count), quota.window(), quota.path(),
-					quota.methods()))
+			.map((quota) -> quota.withLimit(Math.max(1, quota.limit() / count)))
 			.toList();
 	}
 

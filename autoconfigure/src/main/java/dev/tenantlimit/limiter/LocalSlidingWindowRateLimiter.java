@@ -48,16 +48,19 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 
 		RateLimitDecision tryAcquire(List<Quota> quotas, long now) {
 			List<ArrayDeque<Long>> selected = new ArrayList<>(quotas.size());
+			boolean[] full = new boolean[quotas.size()];
 			boolean allowed = true;
 			long retry = 0;
-			for (Quota quota : quotas) {
+			for (int i = 0; i < quotas.size(); i++) {
+				Quota quota = quotas.get(i);
 				ArrayDeque<Long> log = this.logs.computeIfAbsent(quota.counterKey(), (key) -> new ArrayDeque<>());
 				long window = quota.window().toNanos();
 				while (!log.isEmpty() && log.peekFirst() <= now - window) {
 					log.pollFirst();
 				}
 				selected.add(log);
-				if (log.size() >= quota.limit()) {
+				full[i] = log.size() >= quota.limit();
+				if (full[i] && !quota.shadow()) {
 					allowed = false;
 					retry = Math.max(retry, nth(log, (int) (log.size() - quota.limit())) + window - now);
 				}
@@ -66,12 +69,11 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 			for (int i = 0; i < quotas.size(); i++) {
 				Quota quota = quotas.get(i);
 				ArrayDeque<Long> log = selected.get(i);
-				if (allowed) {
+				if (allowed && !full[i]) {
 					log.addLast(now);
 				}
 				long reset = log.isEmpty() ? 0 : log.peekLast() + quota.window().toNanos() - now;
-				usages.add(new QuotaUsage(quota, log.size(), Duration.ofNanos(reset),
-						!allowed && log.size() >= quota.limit()));
+				usages.add(new QuotaUsage(quota, log.size(), Duration.ofNanos(reset), full[i]));
 			}
 			return new RateLimitDecision(allowed, usages, Duration.ofNanos(retry));
 		}

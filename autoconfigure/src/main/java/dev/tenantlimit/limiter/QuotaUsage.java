@@ -10,7 +10,7 @@ import dev.tenantlimit.quota.Quota;
  * @param quota the quota
  * @param used requests admitted in the current window, this one included when it was admitted
  * @param resetAfter time until the whole quota is available again
- * @param exceeded whether this quota refused the request
+ * @param exceeded whether this quota refused the request, or for a shadow quota would have
  */
 public record QuotaUsage(Quota quota, long used, Duration resetAfter, boolean exceeded) {
 

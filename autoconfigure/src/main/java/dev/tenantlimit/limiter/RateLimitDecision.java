@@ -30,9 +30,14 @@ public record RateLimitDecision(boolean allowed, List<QuotaUsage> usages, Durati
 		return this.usages.stream().min(CLOSEST_TO_LIMIT);
 	}
 
-	/** The quotas that refused the request; empty when it was allowed. */
+	/** The enforced quotas that refused the request; empty when it was allowed. */
 	public List<QuotaUsage> violated() {
-		return this.usages.stream().filter(QuotaUsage::exceeded).toList();
+		return this.usages.stream().filter((usage) -> usage.exceeded() && !usage.quota().shadow()).toList();
+	}
+
+	/** The shadow quotas that would have refused the request. */
+	public List<QuotaUsage> shadowViolated() {
+		return this.usages.stream().filter((usage) -> usage.exceeded() && usage.quota().shadow()).toList();
 	}
 
 }

@@ -20,8 +20,10 @@ import org.springframework.util.AntPathMatcher;
  * @param window length of the sliding window, at least one second
  * @param path Ant-style path pattern, {@code /**} for every path
  * @param methods upper-case HTTP methods; empty for every method
+ * @param shadow whether the quota only reports what it would refuse (counted, never enforced)
  */
-public record Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods) {
+public record Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods,
+		boolean shadow) {
 
 	/** Pattern that matches every path. */
 	public static final String ALL_PATHS = "/**";
@@ -45,6 +47,11 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 			throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
 		}
 		methods = normalize(methods);
+	}
+
+	/** An enforced quota. */
+	public Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods) {
+		this(id, limit, window, path, methods, false);
 	}
 
 	/** A quota over every path and method. */
@@ -72,6 +79,11 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 			key.append(':').append(String.join(",", this.methods));
 		}
 		return key.toString();
+	}
+
+	/** This quota with another limit: same counter, same shadow mode. */
+	public Quota withLimit(long newLimit) {
+		return new Quota(this.id, newLimit, this.window, this.path, this.methods, this.shadow);
 	}
 
 	/**

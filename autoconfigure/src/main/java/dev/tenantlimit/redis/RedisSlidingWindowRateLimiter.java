@@ -74,13 +74,14 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 	@Override
 	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
 		List<String> keys = new ArrayList<>(quotas.size());
-		Object[] args = new Object[1 + 2 * quotas.size()];
+		Object[] args = new Object[1 + 3 * quotas.size()];
 		args[0] = this.instanceId + ':' + this.sequence.incrementAndGet();
 		for (int i = 0; i < quotas.size(); i++) {
 			Quota quota = quotas.get(i);
 			keys.add(key(tenantId, quota));
-			args[1 + 2 * i] = Long.toString(quota.limit());
-			args[2 + 2 * i] = Long.toString(quota.window().toNanos() / 1000);
+			args[1 + 3 * i] = Long.toString(quota.limit());
+			args[2 + 3 * i] = Long.toString(quota.window().toNanos() / 1000);
+			args[3 + 3 * i] = quota.shadow() ? "1" : "0";
 		}
 		return decision(quotas, execute(keys, args));
 	}
@@ -129,7 +130,7 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		catch (DataAccessException ex) {
 			throw new RateLimiterUnavailableException("Redis could not decide: " + ex.getMessage(), ex);
 		}
-		if (reply == null || reply.size() != 2 + 2 * keys.size()) {
+		if (reply == null || reply.size() != 2 + 3 * keys.size()) {
 			throw new RateLimiterUnavailableException("Unexpected reply from sliding_window.lua: " + reply, null);
 		}
 		return reply;
@@ -149,9 +150,8 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		boolean allowed = reply.get(0) == 1;
 		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
 		for (int i = 0; i < quotas.size(); i++) {
-			Quota quota = quotas.get(i);
-			long used = reply.get(2 + 2 * i);
-			usages.add(new QuotaUsage(quota, used, micros(reply.get(3 + 2 * i)), !allowed && used >= quota.limit()));
+			usages.add(new QuotaUsage(quotas.get(i), reply.get(2 + 3 * i), micros(reply.get(3 + 3 * i)),
+					reply.get(4 + 3 * i) == 1));
 		}
 		return new RateLimitDecision(allowed, usages, micros(reply.get(1)));
 	}

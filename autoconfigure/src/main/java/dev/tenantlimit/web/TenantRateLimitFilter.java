@@ -132,6 +132,10 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			return false;
 		}
 		this.headers.write(response, decision);
+		if (!decision.shadowViolated().isEmpty()) {
+			logger.info("Shadow quota: would refuse a request of tenant '" + tenant.id() + "' with 429 ("
+					+ decision.shadowViolated().get(0).quota().policyName() + ")");
+		}
 		if (decision.allowed()) {
 			return true;
 		}

@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS tl_quota (
     window_ms    BIGINT       NOT NULL CHECK (window_ms >= 1000),
     path_pattern VARCHAR(512) NOT NULL DEFAULT '/**',
     methods      VARCHAR(128) NOT NULL DEFAULT '',
+    shadow       BOOLEAN      NOT NULL DEFAULT FALSE,
     CHECK ((tenant_id IS NULL) <> (plan IS NULL))
 );
 CREATE INDEX IF NOT EXISTS tl_quota_tenant_idx ON tl_quota (tenant_id);

@@ -170,6 +170,17 @@ class AdminApiIntegrationTests {
 	}
 
 	@Test
+	void shadowQuotaIsStoredAndNeverRefuses() throws Exception {
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":1,\"window\":\"1m\",\"shadow\":true}]"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$[0].shadow").value(true));
+		for (int i = 0; i < 3; i++) {
+			tenantRequest().andExpect(status().isOk()).andExpect(header().string("RateLimit", containsString("r=0")));
+		}
+		admin(get("/admin/tenants/" + this.id + "/usage")).andExpect(jsonPath("$[0].used").value(1));
+	}
+
+	@Test
 	void invalidQuotasAreRefusedTogetherAndChangeNothing() throws Exception {
 		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":5,\"window\":\"1m\"}]"))
 			.andExpect(status().isOk());

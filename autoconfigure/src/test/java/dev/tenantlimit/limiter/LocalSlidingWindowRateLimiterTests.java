@@ -67,6 +67,16 @@ class LocalSlidingWindowRateLimiterTests {
 	}
 
 	@Test
+	void shadowQuotaNeverRefuses() {
+		Quota shadow = new Quota(null, 1, Duration.ofSeconds(10), "/**", java.util.Set.of(), true);
+		assertThat(this.limiter.tryAcquire("acme", List.of(shadow)).shadowViolated()).isEmpty();
+		RateLimitDecision second = this.limiter.tryAcquire("acme", List.of(shadow));
+		assertThat(second.allowed()).isTrue();
+		assertThat(second.shadowViolated()).hasSize(1);
+		assertThat(second.violated()).isEmpty();
+	}
+
+	@Test
 	void tenantsAreCountedApart() {
 		acquire(3);
 		assertThat(this.limiter.tryAcquire("other", List.of(this.threePer10s)).allowed()).isTrue();

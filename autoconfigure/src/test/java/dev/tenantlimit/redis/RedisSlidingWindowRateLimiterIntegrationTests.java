@@ -133,6 +133,23 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 	}
 
 	@Test
+	void shadowQuotaReportsWouldBeRefusalsButNeverRefuses() {
+		Quota enforced = Quota.of(10, Duration.ofMinutes(1));
+		Quota shadow = new Quota(null, 2, Duration.ofSeconds(30), "/**", java.util.Set.of(), true);
+		List<Integer> wouldRefuse = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			RateLimitDecision decision = this.limiter.tryAcquire("acme", List.of(enforced, shadow));
+			assertThat(decision.allowed()).isTrue();
+			assertThat(decision.violated()).isEmpty();
+			wouldRefuse.add(decision.shadowViolated().size());
+		}
+		assertThat(wouldRefuse).containsExactly(0, 0, 1, 1, 1);
+		// the shadow log holds what enforcing it would have admitted
+		assertThat(redis.opsForZSet().size(this.limiter.key("acme", shadow))).isEqualTo(2);
+		assertThat(redis.opsForZSet().size(this.limiter.key("acme", enforced))).isEqualTo(5);
+	}
+
+	@Test
 	void concurrentCallersNeverExceedTheLimit() throws Exception {
 		Quota fiftyPerMinute = Quota.of(50, Duration.ofMinutes(1));
 		ExecutorService pool = Executors.newFixedThreadPool(16);
