@@ -14,7 +14,6 @@ import dev.tenantlimit.redis.RedisTenantChanges;
 import dev.tenantlimit.redis.TenantChangeListenerContainer;
 import dev.tenantlimit.security.ApiKeyTenantResolver;
 import dev.tenantlimit.security.AuthenticationTenantResolver;
-import dev.tenantlimit.security.JwtTenantResolver;
 import dev.tenantlimit.security.TenantResolver;
 import dev.tenantlimit.tenant.TenantCache;
 import dev.tenantlimit.tenant.TenantStore;
