@@ -59,6 +59,10 @@ public class TenantLimitProperties {
 
 	private final DenyCache denyCache = new DenyCache();
 
+	private final Concurrency concurrency = new Concurrency();
+
+	private final Exempt exempt = new Exempt();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -129,6 +133,14 @@ public class TenantLimitProperties {
 
 	public DenyCache getDenyCache() {
 		return this.denyCache;
+	}
+
+	public Concurrency getConcurrency() {
+		return this.concurrency;
+	}
+
+	public Exempt getExempt() {
+		return this.exempt;
 	}
 
 	/**
@@ -594,6 +606,102 @@ public class TenantLimitProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	public static class Concurrency {
+
+		private final Caps global = new Caps();
+
+		private final Caps tenant = new Caps();
+
+		/**
+		 * How long a per-tenant lease lasts when it is not given back (an instance died): longer
+		 * than the slowest request.
+		 */
+		private Duration leaseTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * Caps on requests in flight on this instance, all tenants together.
+		 */
+		public Caps getGlobal() {
+			return this.global;
+		}
+
+		/**
+		 * Caps on one tenant's requests in flight on all instances together.
+		 */
+		public Caps getTenant() {
+			return this.tenant;
+		}
+
+		public Duration getLeaseTimeout() {
+			return this.leaseTimeout;
+		}
+
+		public void setLeaseTimeout(Duration leaseTimeout) {
+			this.leaseTimeout = leaseTimeout;
+		}
+
+		public static class Caps {
+
+			/**
+			 * Most GET, HEAD and OPTIONS requests in flight; no cap when not set.
+			 */
+			private @Nullable Integer read;
+
+			/**
+			 * Most requests of other methods in flight; no cap when not set.
+			 */
+			private @Nullable Integer mutating;
+
+			public @Nullable Integer getRead() {
+				return this.read;
+			}
+
+			public void setRead(@Nullable Integer read) {
+				this.read = read;
+			}
+
+			public @Nullable Integer getMutating() {
+				return this.mutating;
+			}
+
+			public void setMutating(@Nullable Integer mutating) {
+				this.mutating = mutating;
+			}
+
+		}
+
+	}
+
+	public static class Exempt {
+
+		/**
+		 * Tenants whose requests are never limited.
+		 */
+		private List<String> tenants = new ArrayList<>();
+
+		/**
+		 * Roles (as in HttpServletRequest.isUserInRole) whose requests are never limited.
+		 */
+		private List<String> roles = new ArrayList<>();
+
+		public List<String> getTenants() {
+			return this.tenants;
+		}
+
+		public void setTenants(List<String> tenants) {
+			this.tenants = tenants;
+		}
+
+		public List<String> getRoles() {
+			return this.roles;
+		}
+
+		public void setRoles(List<String> roles) {
+			this.roles = roles;
 		}
 
 	}

@@ -1,11 +1,14 @@
 package dev.tenantlimit.autoconfigure;
 
 import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.limiter.ConcurrencyLeases;
 import dev.tenantlimit.redis.InstanceHeartbeat;
+import dev.tenantlimit.redis.RedisConcurrencyLeases;
 import dev.tenantlimit.redis.RedisMemoryPolicyCheck;
 import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -40,6 +43,16 @@ public final class TenantLimitRedisAutoConfiguration {
 				? new ReactiveStringRedisTemplate(factory) : null;
 		return new RedisSlidingWindowRateLimiter(new StringRedisTemplate(connectionFactory), reactive,
 				properties.getRedis().getKeyPrefix(), properties.getRedis().getTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(ConcurrencyLeases.class)
+	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
+	RedisConcurrencyLeases redisConcurrencyLeases(ReactiveRedisConnectionFactory connectionFactory,
+			TenantLimitProperties properties) {
+		return new RedisConcurrencyLeases(new ReactiveStringRedisTemplate(connectionFactory),
+				properties.getRedis().getKeyPrefix(), properties.getConcurrency().getLeaseTimeout(),
+				properties.getRedis().getTimeout());
 	}
 
 	@Bean

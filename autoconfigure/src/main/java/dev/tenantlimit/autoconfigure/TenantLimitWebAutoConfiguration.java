@@ -2,9 +2,11 @@ package dev.tenantlimit.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.function.IntSupplier;
 
+import dev.tenantlimit.limiter.ConcurrencyLeases;
 import dev.tenantlimit.limiter.DenyCachingRateLimiter;
 import dev.tenantlimit.limiter.FailoverRateLimiter;
 import dev.tenantlimit.limiter.LocalSlidingWindowRateLimiter;
@@ -17,9 +19,11 @@ import dev.tenantlimit.security.AuthenticationTenantResolver;
 import dev.tenantlimit.security.TenantResolver;
 import dev.tenantlimit.tenant.TenantCache;
 import dev.tenantlimit.tenant.TenantStore;
+import dev.tenantlimit.web.ConcurrencyLimits;
 import dev.tenantlimit.web.CurrentTenantArgumentResolver;
 import dev.tenantlimit.web.ProblemResponses;
 import dev.tenantlimit.web.TenantRateLimitFilter;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -87,7 +91,8 @@ public final class TenantLimitWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	TenantRateLimitFilter tenantRateLimitFilter(ObjectProvider<TenantResolver> resolvers, TenantCache tenantCache,
 			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
-			ObjectProvider<InstanceHeartbeat> heartbeat, ObjectProvider<RedisTenantChanges> changes) {
+			ObjectProvider<InstanceHeartbeat> heartbeat, ObjectProvider<RedisTenantChanges> changes,
+			ObjectProvider<ConcurrencyLeases> leases) {
 		TenantLimitProperties.Fallback fallback = properties.getFallback();
 		Integer configured = fallback.getInstances();
 		InstanceHeartbeat counted = heartbeat.getIfAvailable();
@@ -101,9 +106,19 @@ public final class TenantLimitWebAutoConfiguration {
 		}
 		TenantRateLimitFilter.Settings settings = new TenantRateLimitFilter.Settings(excludePaths(properties),
 				ConfiguredQuotas.defaultQuotas(properties), properties.getFilter().isAllowAnonymous(),
-				properties.isDryRun(), properties.getHeaders().isLegacy());
+				properties.isDryRun(), properties.getHeaders().isLegacy(),
+				new HashSet<>(properties.getExempt().getTenants()), properties.getExempt().getRoles());
 		return new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache, limiter, settings,
-				problems);
+				problems, concurrencyLimits(properties, leases.getIfAvailable()));
+	}
+
+	private static @Nullable ConcurrencyLimits concurrencyLimits(TenantLimitProperties properties,
+			@Nullable ConcurrencyLeases leases) {
+		TenantLimitProperties.Concurrency concurrency = properties.getConcurrency();
+		ConcurrencyLimits.Caps caps = new ConcurrencyLimits.Caps(concurrency.getGlobal().getRead(),
+				concurrency.getGlobal().getMutating(), concurrency.getTenant().getRead(),
+				concurrency.getTenant().getMutating());
+		return caps.any() ? new ConcurrencyLimits(caps, leases) : null;
 	}
 
 	@Bean

@@ -64,6 +64,17 @@ public class ProblemResponses {
 		write(request, response, body);
 	}
 
+	/** 429 for a request over a cap on requests in flight. */
+	public void concurrencyLimited(HttpServletRequest request, HttpServletResponse response, String tenantId)
+			throws IOException {
+		response.setHeader("Retry-After", "1");
+		Map<String, Object> body = problem(HttpStatus.TOO_MANY_REQUESTS, "concurrency-limit",
+				"Too many requests of tenant '" + tenantId + "' in flight");
+		body.put("tenant", tenantId);
+		body.put("retryAfter", 1);
+		write(request, response, body);
+	}
+
 	/**
 	 * 503 when the limiter cannot decide and the fail mode is {@code closed}, or the tenant store
 	 * cannot be read.

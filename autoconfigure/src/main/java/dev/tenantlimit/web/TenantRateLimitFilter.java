@@ -3,6 +3,8 @@ package dev.tenantlimit.web;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
@@ -12,6 +14,8 @@ import dev.tenantlimit.security.InvalidCredentialsException;
 import dev.tenantlimit.security.TenantResolver;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,14 +61,32 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private final ProblemResponses problems;
 
+	private final @Nullable ConcurrencyLimits concurrency;
+
+	private final AtomicLong bypassed = new AtomicLong();
+
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
 			Settings settings, ProblemResponses problems) {
+		this(resolvers, tenants, limiter, settings, problems, null);
+	}
+
+	/**
+	 * @param concurrency caps on requests in flight, or {@code null} for none
+	 */
+	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
+			Settings settings, ProblemResponses problems, @Nullable ConcurrencyLimits concurrency) {
 		this.resolvers = List.copyOf(resolvers);
 		this.tenants = tenants;
 		this.limiter = limiter;
 		this.settings = settings;
 		this.headers = new RateLimitHeaders(settings.legacyHeaders());
 		this.problems = problems;
+		this.concurrency = concurrency;
+	}
+
+	/** Requests of exempt tenants or roles that passed without limits since start-up. */
+	public long bypassedRequests() {
+		return this.bypassed.get();
 	}
 
 	@Override
@@ -111,9 +133,38 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			this.problems.suspended(request, response, tenant.id());
 			return;
 		}
-		if (admit(tenant, request, response)) {
-			serve(tenant, request, response, chain);
+		if (isExempt(tenant, request)) {
+			this.bypassed.incrementAndGet();
+			serve(tenant, request, response, chain, null);
+			return;
 		}
+		// the cap on requests in flight first: a request it refuses must not use up a quota
+		ConcurrencyLimits.Permit permit = (this.concurrency != null)
+				? this.concurrency.tryAcquire(tenant.id(), request.getMethod()) : null;
+		if (this.concurrency != null && permit == null) {
+			if (!this.settings.dryRun()) {
+				this.problems.concurrencyLimited(request, response, tenant.id());
+				return;
+			}
+			logger.info("Dry run: would refuse a request of tenant '" + tenant.id() + "' over its concurrency cap");
+		}
+		boolean admitted = false;
+		try {
+			admitted = admit(tenant, request, response);
+		}
+		finally {
+			if (!admitted && permit != null) {
+				permit.close();
+			}
+		}
+		if (admitted) {
+			serve(tenant, request, response, chain, permit);
+		}
+	}
+
+	private boolean isExempt(Tenant tenant, HttpServletRequest request) {
+		return this.settings.exemptTenants().contains(tenant.id())
+				|| this.settings.exemptRoles().stream().anyMatch(request::isUserInRole);
 	}
 
 	/** Decide, write the headers, and answer a refusal; true when the request goes on. */
@@ -147,8 +198,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		return false;
 	}
 
-	private void serve(Tenant tenant, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws IOException, ServletException {
+	private void serve(Tenant tenant, HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			ConcurrencyLimits.@Nullable Permit permit) throws IOException, ServletException {
 		request.setAttribute(TenantContext.REQUEST_ATTRIBUTE, tenant);
 		TenantContext.set(tenant);
 		MDC.put(TenantContext.MDC_KEY, tenant.id());
@@ -158,7 +209,39 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		finally {
 			MDC.remove(TenantContext.MDC_KEY);
 			TenantContext.clear();
+			if (permit != null) {
+				release(request, permit);
+			}
 		}
+	}
+
+	/** Give the permit back now, or when an asynchronous request completes, fails or times out. */
+	private static void release(HttpServletRequest request, ConcurrencyLimits.Permit permit) {
+		if (!request.isAsyncStarted()) {
+			permit.close();
+			return;
+		}
+		request.getAsyncContext().addListener(new AsyncListener() {
+			@Override
+			public void onComplete(AsyncEvent event) {
+				permit.close();
+			}
+
+			@Override
+			public void onTimeout(AsyncEvent event) {
+				permit.close();
+			}
+
+			@Override
+			public void onError(AsyncEvent event) {
+				permit.close();
+			}
+
+			@Override
+			public void onStartAsync(AsyncEvent event) {
+				event.getAsyncContext().addListener(this);
+			}
+		});
 	}
 
 	private @Nullable String resolveTenantId(HttpServletRequest request) {
@@ -201,13 +284,22 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	 * @param allowAnonymous whether requests without credentials pass unlimited instead of 401
 	 * @param dryRun whether to only report what would be refused
 	 * @param legacyHeaders whether to add {@code X-RateLimit-*} headers
+	 * @param exemptTenants tenants never limited
+	 * @param exemptRoles roles ({@code isUserInRole}) never limited
 	 */
 	public record Settings(List<String> excludePaths, List<Quota> defaultQuotas, boolean allowAnonymous,
-			boolean dryRun, boolean legacyHeaders) {
+			boolean dryRun, boolean legacyHeaders, Set<String> exemptTenants, List<String> exemptRoles) {
 
 		public Settings {
 			excludePaths = List.copyOf(excludePaths);
 			defaultQuotas = List.copyOf(defaultQuotas);
+			exemptTenants = Set.copyOf(exemptTenants);
+			exemptRoles = List.copyOf(exemptRoles);
+		}
+
+		public Settings(List<String> excludePaths, List<Quota> defaultQuotas, boolean allowAnonymous, boolean dryRun,
+				boolean legacyHeaders) {
+			this(excludePaths, defaultQuotas, allowAnonymous, dryRun, legacyHeaders, Set.of(), List.of());
 		}
 
 	}

@@ -59,6 +59,24 @@ public class TestApplication {
 			return context;
 		}
 
+		@GetMapping("/api/slow")
+		String slow() throws InterruptedException {
+			Thread.sleep(600);
+			return "done";
+		}
+
+		@GetMapping("/api/slow-boom")
+		String slowBoom() throws InterruptedException {
+			Thread.sleep(600);
+			throw new IllegalStateException("slow and failed");
+		}
+
+		@PostMapping("/api/slow")
+		String slowWrite() throws InterruptedException {
+			Thread.sleep(600);
+			return "written";
+		}
+
 		@GetMapping("/api/boom")
 		String boom() {
 			throw new IllegalStateException("controller failed");
