@@ -21,6 +21,8 @@ import dev.tenantlimit.tenant.TenantStore;
 import dev.tenantlimit.web.TenantRateLimitFilter;
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -199,6 +201,17 @@ class TenantLimitAutoConfigurationTests {
 		this.runner.withConfiguration(SECURITY)
 			.withPropertyValues("tenantlimit.jwt.secret=" + "s".repeat(32))
 			.run((context) -> assertThat(context).hasSingleBean(TokenExchangeController.class));
+	}
+
+	@Test
+	void bypassedRequestsAreCountedInMicrometer() {
+		this.runner.withConfiguration(AutoConfigurations.of(TenantLimitMetricsAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> {
+				context.getBean(MeterBinder.class).bindTo(context.getBean(SimpleMeterRegistry.class));
+				assertThat(context.getBean(SimpleMeterRegistry.class).get("tenantlimit.requests.bypassed").functionCounter()
+					.count()).isZero();
+			});
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import dev.tenantlimit.tenant.TenantStatus;
 import dev.tenantlimit.testapp.TestApplication;
 import dev.tenantlimit.testapp.TestDatabases;
 import dev.tenantlimit.testapp.TestTokens;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,9 @@ class ConcurrencyIntegrationTests {
 
 	@Autowired
 	private TenantRateLimitFilter filter;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -94,6 +98,8 @@ class ConcurrencyIntegrationTests {
 		this.tenant = "vip";
 		assertThat(statuses(parallel(4, "GET", "/api/slow"))).containsOnly(200);
 		assertThat(this.filter.bypassedRequests() - bypassedBefore).isEqualTo(4);
+		assertThat(this.meters.get("tenantlimit.requests.bypassed").functionCounter().count())
+			.isEqualTo(this.filter.bypassedRequests());
 	}
 
 	private List<HttpResponse<String>> parallelUnchecked(int count, String method, String path) {
