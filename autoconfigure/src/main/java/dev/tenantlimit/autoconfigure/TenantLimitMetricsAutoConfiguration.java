@@ -22,10 +22,16 @@ public final class TenantLimitMetricsAutoConfiguration {
 
 	@Bean
 	MeterBinder tenantLimitMeters(TenantRateLimitFilter filter) {
-		return (registry) -> FunctionCounter
-			.builder("tenantlimit.requests.bypassed", filter, TenantRateLimitFilter::bypassedRequests)
-			.description("Requests of exempt tenants or roles that passed without limits")
-			.register(registry);
+		return (registry) -> {
+			FunctionCounter.builder("tenantlimit.requests", filter, TenantRateLimitFilter::bypassedRequests)
+				.tag("outcome", "bypassed")
+				.description("Requests decided by TenantLimit, by outcome")
+				.register(registry);
+			FunctionCounter.builder("tenantlimit.requests", filter, TenantRateLimitFilter::dryRunDeniedRequests)
+				.tag("outcome", "dry-run-denied")
+				.description("Requests decided by TenantLimit, by outcome")
+				.register(registry);
+		};
 	}
 
 }

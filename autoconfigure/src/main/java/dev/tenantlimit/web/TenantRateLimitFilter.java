@@ -65,6 +65,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private final AtomicLong bypassed = new AtomicLong();
 
+	private final AtomicLong wouldRefuse = new AtomicLong();
+
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
 			Settings settings, ProblemResponses problems) {
 		this(resolvers, tenants, limiter, settings, problems, null);
@@ -87,6 +89,11 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	/** Requests of exempt tenants or roles that passed without limits since start-up. */
 	public long bypassedRequests() {
 		return this.bypassed.get();
+	}
+
+	/** Requests that dry-run mode or a shadow quota let through but would have refused. */
+	public long dryRunDeniedRequests() {
+		return this.wouldRefuse.get();
 	}
 
 	@Override
@@ -146,6 +153,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 				this.problems.concurrencyLimited(request, response, tenant.id());
 				return;
 			}
+			this.wouldRefuse.incrementAndGet();
 			logger.info("Dry run: would refuse a request of tenant '" + tenant.id() + "' over its concurrency cap");
 		}
 		boolean admitted = false;
@@ -184,6 +192,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		}
 		this.headers.write(response, decision);
 		if (!decision.shadowViolated().isEmpty()) {
+			this.wouldRefuse.incrementAndGet();
 			logger.info("Shadow quota: would refuse a request of tenant '" + tenant.id() + "' with 429 ("
 					+ decision.shadowViolated().get(0).quota().policyName() + ")");
 		}
@@ -191,6 +200,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			return true;
 		}
 		if (this.settings.dryRun()) {
+			this.wouldRefuse.incrementAndGet();
 			logger.info("Dry run: would refuse a request of tenant '" + tenant.id() + "' with 429");
 			return true;
 		}

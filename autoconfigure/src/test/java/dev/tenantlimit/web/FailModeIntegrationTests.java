@@ -23,6 +23,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -50,6 +51,9 @@ class FailModeIntegrationTests {
 
 	@Autowired
 	private JdbcTenantStore store;
+
+	@Autowired
+	private TenantRateLimitFilter filter;
 
 	@BeforeEach
 	void createTenant() {
@@ -112,9 +116,11 @@ class FailModeIntegrationTests {
 			for (int i = 0; i < 3; i++) {
 				request().andExpect(status().isOk());
 			}
+			long before = FailModeIntegrationTests.this.filter.dryRunDeniedRequests();
 			request().andExpect(status().isOk())
 				.andExpect(header().string("RateLimit", "\"per-minute\";r=0;t=60"))
 				.andExpect(header().exists("Retry-After"));
+			assertThat(FailModeIntegrationTests.this.filter.dryRunDeniedRequests() - before).isOne();
 		}
 
 	}
