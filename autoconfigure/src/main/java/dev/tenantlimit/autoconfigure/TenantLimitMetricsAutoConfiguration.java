@@ -1,37 +1,64 @@
 package dev.tenantlimit.autoconfigure;
 
+import dev.tenantlimit.limiter.FallbackState;
+import dev.tenantlimit.metrics.MicrometerRequestObserver;
+import dev.tenantlimit.web.InFlight;
 import dev.tenantlimit.web.TenantRateLimitFilter;
-import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer meters of TenantLimit, as a {@link MeterBinder} that Spring Boot binds to every
- * registry; ordered after Boot's metrics auto-configuration by name, so Micrometer stays
- * optional.
+ * Micrometer meters of TenantLimit; ordered after Spring Boot's metrics auto-configurations by
+ * name, so Micrometer stays optional. Counters and timers come from a
+ * {@link MicrometerRequestObserver}; gauges from a {@link MeterBinder} that Boot binds to every
+ * registry.
  */
 @AutoConfiguration(after = TenantLimitWebAutoConfiguration.class,
-		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration")
-@ConditionalOnClass(MeterBinder.class)
-@ConditionalOnBean(TenantRateLimitFilter.class)
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, TenantRateLimitFilter.class })
+@EnableConfigurationProperties(TenantLimitProperties.class)
 public final class TenantLimitMetricsAutoConfiguration {
 
 	@Bean
-	MeterBinder tenantLimitMeters(TenantRateLimitFilter filter) {
+	@ConditionalOnMissingBean
+	MicrometerRequestObserver tenantLimitRequestObserver(MeterRegistry registry, TenantLimitProperties properties) {
+		return new MicrometerRequestObserver(registry, properties.getMetrics().isTenantTag());
+	}
+
+	@Bean
+	MeterBinder tenantLimitGauges(TenantRateLimitFilter filter, FallbackState fallback) {
 		return (registry) -> {
-			FunctionCounter.builder("tenantlimit.requests", filter, TenantRateLimitFilter::bypassedRequests)
-				.tag("outcome", "bypassed")
-				.description("Requests decided by TenantLimit, by outcome")
+			inFlight(registry, "read", filter.readsInFlight());
+			inFlight(registry, "mutating", filter.writesInFlight());
+			Gauge.builder("tenantlimit.fallback.active", fallback, (state) -> state.isActive() ? 1 : 0)
+				.description("1 while this instance decides without Redis (fail mode), else 0")
 				.register(registry);
-			FunctionCounter.builder("tenantlimit.requests", filter, TenantRateLimitFilter::dryRunDeniedRequests)
-				.tag("outcome", "dry-run-denied")
-				.description("Requests decided by TenantLimit, by outcome")
+			Gauge.builder("tenantlimit.instances", fallback, FallbackState::liveInstances)
+				.description("Live instances sharing the quotas, as last counted through Redis heartbeats")
 				.register(registry);
 		};
+	}
+
+	private static void inFlight(MeterRegistry registry, String kind, InFlight inFlight) {
+		Gauge.builder("tenantlimit.inflight", inFlight, InFlight::current)
+			.description("Requests past TenantLimit's filter and not finished")
+			.tag("kind", kind)
+			.register(registry);
+		Gauge.builder("tenantlimit.inflight.max", inFlight, InFlight::takeMax)
+			.description("Most requests in flight since the last read of this gauge (a watermark per scrape)")
+			.tag("kind", kind)
+			.register(registry);
 	}
 
 }

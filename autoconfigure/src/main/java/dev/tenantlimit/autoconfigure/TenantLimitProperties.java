@@ -63,6 +63,8 @@ public class TenantLimitProperties {
 
 	private final Exempt exempt = new Exempt();
 
+	private final Metrics metrics = new Metrics();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -141,6 +143,10 @@ public class TenantLimitProperties {
 
 	public Exempt getExempt() {
 		return this.exempt;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -702,6 +708,23 @@ public class TenantLimitProperties {
 
 		public void setRoles(List<String> roles) {
 			this.roles = roles;
+		}
+
+	}
+
+	public static class Metrics {
+
+		/**
+		 * Whether to tag request metrics with the tenant id: one time series per tenant.
+		 */
+		private boolean tenantTag;
+
+		public boolean isTenantTag() {
+			return this.tenantTag;
+		}
+
+		public void setTenantTag(boolean tenantTag) {
+			this.tenantTag = tenantTag;
 		}
 
 	}

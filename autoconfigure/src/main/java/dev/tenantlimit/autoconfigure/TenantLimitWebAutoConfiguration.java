@@ -9,6 +9,7 @@ import java.util.function.IntSupplier;
 import dev.tenantlimit.limiter.ConcurrencyLeases;
 import dev.tenantlimit.limiter.DenyCachingRateLimiter;
 import dev.tenantlimit.limiter.FailoverRateLimiter;
+import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.limiter.LocalSlidingWindowRateLimiter;
 import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.redis.InstanceHeartbeat;
@@ -22,6 +23,7 @@ import dev.tenantlimit.tenant.TenantStore;
 import dev.tenantlimit.web.ConcurrencyLimits;
 import dev.tenantlimit.web.CurrentTenantArgumentResolver;
 import dev.tenantlimit.web.ProblemResponses;
+import dev.tenantlimit.web.RequestObserver;
 import dev.tenantlimit.web.TenantRateLimitFilter;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -89,16 +91,22 @@ public final class TenantLimitWebAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TenantRateLimitFilter tenantRateLimitFilter(ObjectProvider<TenantResolver> resolvers, TenantCache tenantCache,
-			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
-			ObjectProvider<InstanceHeartbeat> heartbeat, ObjectProvider<RedisTenantChanges> changes,
-			ObjectProvider<ConcurrencyLeases> leases) {
-		TenantLimitProperties.Fallback fallback = properties.getFallback();
-		Integer configured = fallback.getInstances();
+	FallbackState tenantLimitFallbackState(TenantLimitProperties properties,
+			ObjectProvider<InstanceHeartbeat> heartbeat) {
+		Integer configured = properties.getFallback().getInstances();
 		InstanceHeartbeat counted = heartbeat.getIfAvailable();
 		IntSupplier instances = (configured != null) ? () -> configured : (counted != null) ? counted : () -> 1;
-		RateLimiter limiter = new FailoverRateLimiter(rateLimiter, properties.getFailMode(),
-				new LocalSlidingWindowRateLimiter(), instances, fallback.getRetryInterval());
+		return new FallbackState(properties.getFailMode(), instances);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TenantRateLimitFilter tenantRateLimitFilter(ObjectProvider<TenantResolver> resolvers, TenantCache tenantCache,
+			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
+			FallbackState fallbackState, ObjectProvider<RedisTenantChanges> changes,
+			ObjectProvider<ConcurrencyLeases> leases, ObjectProvider<RequestObserver> observer) {
+		RateLimiter limiter = new FailoverRateLimiter(rateLimiter, new LocalSlidingWindowRateLimiter(), fallbackState,
+				properties.getFallback().getRetryInterval());
 		if (properties.getDenyCache().isEnabled()) {
 			DenyCachingRateLimiter denyCache = new DenyCachingRateLimiter(limiter);
 			changes.ifAvailable((published) -> published.addListener(denyCache));
@@ -109,7 +117,8 @@ public final class TenantLimitWebAutoConfiguration {
 				properties.isDryRun(), properties.getHeaders().isLegacy(),
 				new HashSet<>(properties.getExempt().getTenants()), properties.getExempt().getRoles());
 		return new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache, limiter, settings,
-				problems, concurrencyLimits(properties, leases.getIfAvailable()));
+				problems, concurrencyLimits(properties, leases.getIfAvailable()),
+				observer.getIfAvailable(() -> RequestObserver.NONE));
 	}
 
 	private static @Nullable ConcurrencyLimits concurrencyLimits(TenantLimitProperties properties,

@@ -2,8 +2,6 @@ package dev.tenantlimit.limiter;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntSupplier;
 
 import dev.tenantlimit.quota.Quota;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -26,29 +24,23 @@ public class FailoverRateLimiter implements RateLimiter {
 
 	private final RateLimiter shared;
 
-	private final FailMode failMode;
-
 	private final RateLimiter local;
 
-	private final IntSupplier instances;
+	private final FallbackState state;
 
 	private final CircuitBreaker circuitBreaker;
 
-	private final AtomicBoolean failing = new AtomicBoolean();
-
 	/**
 	 * @param shared the limiter shared by every instance
-	 * @param failMode what to do while it cannot decide
 	 * @param local the in-memory limiter of {@code LOCAL}
-	 * @param instances how many instances share the quotas while the shared limiter is away
+	 * @param state the fail mode, the instance count, and where this limiter reports whether it
+	 * is falling back
 	 * @param retryInterval how long the breaker stays open before it lets a probe through
 	 */
-	public FailoverRateLimiter(RateLimiter shared, FailMode failMode, RateLimiter local, IntSupplier instances,
-			Duration retryInterval) {
+	public FailoverRateLimiter(RateLimiter shared, RateLimiter local, FallbackState state, Duration retryInterval) {
 		this.shared = shared;
-		this.failMode = failMode;
 		this.local = local;
-		this.instances = instances;
+		this.state = state;
 		this.circuitBreaker = CircuitBreaker.of("tenantlimit-redis", CircuitBreakerConfig.custom()
 			.slidingWindowSize(10)
 			.minimumNumberOfCalls(5)
@@ -66,20 +58,15 @@ public class FailoverRateLimiter implements RateLimiter {
 			decision = this.circuitBreaker.executeSupplier(() -> this.shared.tryAcquire(tenantId, quotas));
 		}
 		catch (RateLimiterUnavailableException | CallNotPermittedException ex) {
-			if (this.failing.compareAndSet(false, true)) {
-				logger.warn("Shared rate limiter unavailable (" + ex.getMessage() + "); fail mode " + this.failMode);
+			if (this.state.enter()) {
+				logger.warn("Shared rate limiter unavailable (" + ex.getMessage() + "); fail mode " + this.state.mode());
 			}
 			return fallback(tenantId, quotas, ex);
 		}
-		if (this.failing.compareAndSet(true, false)) {
+		if (this.state.leave()) {
 			logger.info("Shared rate limiter available again");
 		}
 		return decision;
-	}
-
-	/** Whether the last decision could not be made by the shared limiter. */
-	public boolean isFailing() {
-		return this.failing.get();
 	}
 
 	/** The breaker's state: CLOSED while the shared limiter works, OPEN while it is skipped. */
@@ -88,9 +75,9 @@ public class FailoverRateLimiter implements RateLimiter {
 	}
 
 	private RateLimitDecision fallback(String tenantId, List<Quota> quotas, RuntimeException ex) {
-		return switch (this.failMode) {
-			case LOCAL -> this.local.tryAcquire(tenantId, share(quotas));
-			case OPEN -> new RateLimitDecision(true, List.of(), Duration.ZERO);
+		return switch (this.state.mode()) {
+			case LOCAL -> this.local.tryAcquire(tenantId, share(quotas)).asFallback();
+			case OPEN -> new RateLimitDecision(true, List.of(), Duration.ZERO, true);
 			case CLOSED -> throw (ex instanceof RateLimiterUnavailableException unavailable) ? unavailable
 					: new RateLimiterUnavailableException("Shared rate limiter skipped while its circuit is open", ex);
 		};
@@ -98,7 +85,7 @@ public class FailoverRateLimiter implements RateLimiter {
 
 	/** Each quota divided among the live instances, at least 1; the counter keys stay the same. */
 	private List<Quota> share(List<Quota> quotas) {
-		int count = Math.max(1, this.instances.getAsInt());
+		int count = this.state.liveInstances();
 		if (count == 1) {
 			return quotas;
 		}

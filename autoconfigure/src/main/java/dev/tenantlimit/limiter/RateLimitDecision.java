@@ -11,8 +11,9 @@ import java.util.Optional;
  * @param allowed whether the request was admitted (and recorded in every quota)
  * @param usages one per quota that applied, in the order they were given
  * @param retryAfter when refused, the time until a retry can succeed; zero when allowed
+ * @param fallback whether the decision was made without the shared limiter (fail mode)
  */
-public record RateLimitDecision(boolean allowed, List<QuotaUsage> usages, Duration retryAfter) {
+public record RateLimitDecision(boolean allowed, List<QuotaUsage> usages, Duration retryAfter, boolean fallback) {
 
 	private static final Comparator<QuotaUsage> CLOSEST_TO_LIMIT = Comparator
 		.comparingLong(QuotaUsage::remaining)
@@ -20,6 +21,16 @@ public record RateLimitDecision(boolean allowed, List<QuotaUsage> usages, Durati
 
 	public RateLimitDecision {
 		usages = List.copyOf(usages);
+	}
+
+	/** A decision of the shared limiter. */
+	public RateLimitDecision(boolean allowed, List<QuotaUsage> usages, Duration retryAfter) {
+		this(allowed, usages, retryAfter, false);
+	}
+
+	/** This decision, marked as made by the fallback. */
+	public RateLimitDecision asFallback() {
+		return new RateLimitDecision(this.allowed, this.usages, this.retryAfter, true);
 	}
 
 	/**

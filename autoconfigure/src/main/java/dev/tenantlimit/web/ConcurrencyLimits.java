@@ -52,7 +52,7 @@ public class ConcurrencyLimits {
 	 * @return the permit to close when the request is done, or {@code null} when a cap is reached
 	 */
 	public @Nullable Permit tryAcquire(String tenantId, String method) {
-		boolean read = READ_METHODS.contains(method);
+		boolean read = isRead(method);
 		Semaphore global = read ? this.globalRead : this.globalMutating;
 		if (global != null && !global.tryAcquire()) {
 			return null;
@@ -70,6 +70,11 @@ public class ConcurrencyLimits {
 			}
 		}
 		return new Permit(global, (leaseId != null) ? this.leases : null, tenantId, kind, leaseId);
+	}
+
+	/** Whether the method counts as a read: GET, HEAD or OPTIONS. */
+	public static boolean isRead(String method) {
+		return READ_METHODS.contains(method);
 	}
 
 	private boolean takeLease(String tenantId, String kind, String leaseId, int cap) {

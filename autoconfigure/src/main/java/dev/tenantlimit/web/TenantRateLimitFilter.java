@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
@@ -63,20 +63,26 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private final @Nullable ConcurrencyLimits concurrency;
 
-	private final AtomicLong bypassed = new AtomicLong();
+	private final RequestObserver observer;
 
-	private final AtomicLong wouldRefuse = new AtomicLong();
+	private final InFlight readsInFlight = new InFlight();
+
+	private final InFlight writesInFlight = new InFlight();
+
+	private final LogThrottle refusalLog = new LogThrottle(10, System::nanoTime);
 
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
 			Settings settings, ProblemResponses problems) {
-		this(resolvers, tenants, limiter, settings, problems, null);
+		this(resolvers, tenants, limiter, settings, problems, null, RequestObserver.NONE);
 	}
 
 	/**
 	 * @param concurrency caps on requests in flight, or {@code null} for none
+	 * @param observer told of every outcome and timing
 	 */
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
-			Settings settings, ProblemResponses problems, @Nullable ConcurrencyLimits concurrency) {
+			Settings settings, ProblemResponses problems, @Nullable ConcurrencyLimits concurrency,
+			RequestObserver observer) {
 		this.resolvers = List.copyOf(resolvers);
 		this.tenants = tenants;
 		this.limiter = limiter;
@@ -84,16 +90,17 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		this.headers = new RateLimitHeaders(settings.legacyHeaders());
 		this.problems = problems;
 		this.concurrency = concurrency;
+		this.observer = observer;
 	}
 
-	/** Requests of exempt tenants or roles that passed without limits since start-up. */
-	public long bypassedRequests() {
-		return this.bypassed.get();
+	/** GET, HEAD and OPTIONS requests past this filter and not finished yet. */
+	public InFlight readsInFlight() {
+		return this.readsInFlight;
 	}
 
-	/** Requests that dry-run mode or a shadow quota let through but would have refused. */
-	public long dryRunDeniedRequests() {
-		return this.wouldRefuse.get();
+	/** Requests of other methods past this filter and not finished yet. */
+	public InFlight writesInFlight() {
+		return this.writesInFlight;
 	}
 
 	@Override
@@ -105,6 +112,25 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		long start = System.nanoTime();
+		String requestId = RequestIds.of(request);
+		response.setHeader(RequestIds.HEADER, requestId);
+		MDC.put(RequestIds.MDC_KEY, requestId);
+		try {
+			Passage passage = decide(request, response);
+			this.observer.outcome(passage.outcome(), passage.tenantId());
+			this.observer.filter(System.nanoTime() - start);
+			if (passage.admitted()) {
+				serve(passage, request, response, chain);
+			}
+		}
+		finally {
+			MDC.remove(RequestIds.MDC_KEY);
+		}
+	}
+
+	/** Everything before the application: resolve, load, limit; the refusal is already written. */
+	private Passage decide(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String tenantId;
 		Optional<Tenant> found;
 		try {
@@ -113,61 +139,97 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		}
 		catch (InvalidCredentialsException ex) {
 			this.problems.unauthorized(request, response, ex.getChallenge(), ex.getMessage());
-			return;
+			return Passage.refused(RequestObserver.UNAUTHENTICATED, null);
 		}
 		catch (RuntimeException ex) {
 			// the tenant store failed on a cache miss: refuse this request, not the application
 			logger.warn("Could not identify the tenant of a request: " + ex);
 			this.problems.unavailable(request, response, 1);
-			return;
+			return Passage.refused(RequestObserver.UNAVAILABLE, null);
 		}
 		if (tenantId == null) {
 			if (this.settings.allowAnonymous()) {
-				chain.doFilter(request, response);
+				return new Passage(true, RequestObserver.BYPASSED, null, null, null);
 			}
-			else {
-				this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE,
-						"Credentials are required: a bearer token or an API key");
-			}
-			return;
+			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE,
+					"Credentials are required: a bearer token or an API key");
+			return Passage.refused(RequestObserver.UNAUTHENTICATED, null);
 		}
 		if (found.isEmpty()) {
 			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE, "Unknown tenant");
-			return;
+			return Passage.refused(RequestObserver.UNAUTHENTICATED, null);
 		}
 		Tenant tenant = found.get();
 		if (!tenant.isActive()) {
 			this.problems.suspended(request, response, tenant.id());
-			return;
+			return Passage.refused(RequestObserver.SUSPENDED, tenant.id());
 		}
 		if (isExempt(tenant, request)) {
-			this.bypassed.incrementAndGet();
-			serve(tenant, request, response, chain, null);
-			return;
+			return new Passage(true, RequestObserver.BYPASSED, tenant.id(), tenant, null);
 		}
-		// the cap on requests in flight first: a request it refuses must not use up a quota
+		return limit(tenant, request, response);
+	}
+
+	/** The cap on requests in flight first: a request it refuses must not use up a quota. */
+	private Passage limit(Tenant tenant, HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
 		ConcurrencyLimits.Permit permit = (this.concurrency != null)
 				? this.concurrency.tryAcquire(tenant.id(), request.getMethod()) : null;
-		if (this.concurrency != null && permit == null) {
-			if (!this.settings.dryRun()) {
-				this.problems.concurrencyLimited(request, response, tenant.id());
-				return;
-			}
-			this.wouldRefuse.incrementAndGet();
-			logger.info("Dry run: would refuse a request of tenant '" + tenant.id() + "' over its concurrency cap");
+		boolean overCap = this.concurrency != null && permit == null;
+		if (overCap && !this.settings.dryRun()) {
+			logRefusal("over its concurrency cap", tenant);
+			this.problems.concurrencyLimited(request, response, tenant.id());
+			return Passage.refused(RequestObserver.DENIED, tenant.id());
 		}
-		boolean admitted = false;
+		Passage passage = null;
 		try {
-			admitted = admit(tenant, request, response);
+			passage = admit(tenant, request, response, permit);
+			return (overCap && passage.admitted())
+					? new Passage(true, RequestObserver.DRY_RUN_DENIED, tenant.id(), tenant, permit) : passage;
 		}
 		finally {
-			if (!admitted && permit != null) {
+			if ((passage == null || !passage.admitted()) && permit != null) {
 				permit.close();
 			}
 		}
-		if (admitted) {
-			serve(tenant, request, response, chain, permit);
+	}
+
+	/** Decide, write the headers, and answer a refusal. */
+	private Passage admit(Tenant tenant, HttpServletRequest request, HttpServletResponse response,
+			ConcurrencyLimits.@Nullable Permit permit) throws IOException {
+		List<Quota> quotas = applicableQuotas(tenant, request);
+		if (quotas.isEmpty()) {
+			return new Passage(true, RequestObserver.ALLOWED, tenant.id(), tenant, permit);
 		}
+		RateLimitDecision decision;
+		long start = System.nanoTime();
+		try {
+			decision = this.limiter.tryAcquire(tenant.id(), quotas);
+		}
+		catch (RateLimiterUnavailableException ex) {
+			this.problems.unavailable(request, response, 1);
+			return Passage.refused(RequestObserver.UNAVAILABLE, tenant.id());
+		}
+		finally {
+			this.observer.decision(System.nanoTime() - start);
+		}
+		this.headers.write(response, decision);
+		boolean shadowRefusal = !decision.shadowViolated().isEmpty();
+		if (shadowRefusal) {
+			logRefusal("by shadow quota " + decision.shadowViolated().get(0).quota().policyName(), tenant);
+		}
+		if (!decision.allowed() && !this.settings.dryRun()) {
+			logRefusal("with 429", tenant);
+			this.problems.quotaExceeded(request, response, tenant.id(), decision);
+			return Passage.refused(decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED,
+					tenant.id());
+		}
+		String outcome = (!decision.allowed() || shadowRefusal) ? RequestObserver.DRY_RUN_DENIED
+				: decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED;
+		if (!decision.allowed()) {
+			logRefusal("with 429 (dry run: let through)", tenant);
+		}
+		return new Passage(true, outcome, tenant.id(), tenant, permit);
 	}
 
 	private boolean isExempt(Tenant tenant, HttpServletRequest request) {
@@ -175,41 +237,31 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 				|| this.settings.exemptRoles().stream().anyMatch(request::isUserInRole);
 	}
 
-	/** Decide, write the headers, and answer a refusal; true when the request goes on. */
-	private boolean admit(Tenant tenant, HttpServletRequest request, HttpServletResponse response)
-			throws IOException {
-		List<Quota> quotas = applicableQuotas(tenant, request);
-		if (quotas.isEmpty()) {
-			return true;
+	/** At most ten lines a second, whatever the flood. */
+	private void logRefusal(String how, Tenant tenant) {
+		long heldBack = this.refusalLog.tryAcquire();
+		if (heldBack >= 0 && logger.isInfoEnabled()) {
+			logger.info("Refused a request of tenant '" + tenant.id() + "' " + how
+					+ ((heldBack > 0) ? " (" + heldBack + " such lines held back)" : ""));
 		}
-		RateLimitDecision decision;
-		try {
-			decision = this.limiter.tryAcquire(tenant.id(), quotas);
-		}
-		catch (RateLimiterUnavailableException ex) {
-			this.problems.unavailable(request, response, 1);
-			return false;
-		}
-		this.headers.write(response, decision);
-		if (!decision.shadowViolated().isEmpty()) {
-			this.wouldRefuse.incrementAndGet();
-			logger.info("Shadow quota: would refuse a request of tenant '" + tenant.id() + "' with 429 ("
-					+ decision.shadowViolated().get(0).quota().policyName() + ")");
-		}
-		if (decision.allowed()) {
-			return true;
-		}
-		if (this.settings.dryRun()) {
-			this.wouldRefuse.incrementAndGet();
-			logger.info("Dry run: would refuse a request of tenant '" + tenant.id() + "' with 429");
-			return true;
-		}
-		this.problems.quotaExceeded(request, response, tenant.id(), decision);
-		return false;
 	}
 
-	private void serve(Tenant tenant, HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-			ConcurrencyLimits.@Nullable Permit permit) throws IOException, ServletException {
+	private void serve(Passage passage, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		Tenant tenant = passage.tenant();
+		if (tenant == null) {
+			chain.doFilter(request, response);
+			return;
+		}
+		InFlight inFlight = ConcurrencyLimits.isRead(request.getMethod()) ? this.readsInFlight : this.writesInFlight;
+		inFlight.enter();
+		ConcurrencyLimits.Permit permit = passage.permit();
+		Runnable done = () -> {
+			inFlight.leave();
+			if (permit != null) {
+				permit.close();
+			}
+		};
 		request.setAttribute(TenantContext.REQUEST_ATTRIBUTE, tenant);
 		TenantContext.set(tenant);
 		MDC.put(TenantContext.MDC_KEY, tenant.id());
@@ -219,32 +271,36 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		finally {
 			MDC.remove(TenantContext.MDC_KEY);
 			TenantContext.clear();
-			if (permit != null) {
-				release(request, permit);
-			}
+			whenDone(request, done);
 		}
 	}
 
-	/** Give the permit back now, or when an asynchronous request completes, fails or times out. */
-	private static void release(HttpServletRequest request, ConcurrencyLimits.Permit permit) {
+	/** Run {@code done} now, or once when an asynchronous request completes, fails or times out. */
+	private static void whenDone(HttpServletRequest request, Runnable done) {
 		if (!request.isAsyncStarted()) {
-			permit.close();
+			done.run();
 			return;
 		}
+		AtomicBoolean ran = new AtomicBoolean();
+		Runnable once = () -> {
+			if (ran.compareAndSet(false, true)) {
+				done.run();
+			}
+		};
 		request.getAsyncContext().addListener(new AsyncListener() {
 			@Override
 			public void onComplete(AsyncEvent event) {
-				permit.close();
+				once.run();
 			}
 
 			@Override
 			public void onTimeout(AsyncEvent event) {
-				permit.close();
+				once.run();
 			}
 
 			@Override
 			public void onError(AsyncEvent event) {
-				permit.close();
+				once.run();
 			}
 
 			@Override
@@ -284,6 +340,24 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			path = path + pathInfo;
 		}
 		return path.isEmpty() ? UrlPathHelper.defaultInstance.getPathWithinApplication(request) : path;
+	}
+
+	/**
+	 * What the filter decided for one request.
+	 *
+	 * @param admitted whether the request goes on to the application
+	 * @param outcome one of {@link RequestObserver}'s outcomes
+	 * @param tenantId the tenant, when known
+	 * @param tenant the tenant to put in context, or {@code null} for an anonymous request
+	 * @param permit the concurrency permit to give back when the request is done
+	 */
+	private record Passage(boolean admitted, String outcome, @Nullable String tenantId, @Nullable Tenant tenant,
+			ConcurrencyLimits.@Nullable Permit permit) {
+
+		static Passage refused(String outcome, @Nullable String tenantId) {
+			return new Passage(false, outcome, tenantId, null, null);
+		}
+
 	}
 
 	/**

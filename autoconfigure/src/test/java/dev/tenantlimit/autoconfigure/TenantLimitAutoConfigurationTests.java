@@ -10,6 +10,7 @@ import dev.tenantlimit.admin.TokenExchangeController;
 import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.metrics.MicrometerRequestObserver;
 import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
 import dev.tenantlimit.security.ApiKeyTenantResolver;
 import dev.tenantlimit.security.AuthenticationTenantResolver;
@@ -204,14 +205,23 @@ class TenantLimitAutoConfigurationTests {
 	}
 
 	@Test
-	void bypassedRequestsAreCountedInMicrometer() {
+	void metersAreRegisteredWhenMicrometerIsThere() {
 		this.runner.withConfiguration(AutoConfigurations.of(TenantLimitMetricsAutoConfiguration.class))
 			.withBean(SimpleMeterRegistry.class)
 			.run((context) -> {
-				context.getBean(MeterBinder.class).bindTo(context.getBean(SimpleMeterRegistry.class));
-				assertThat(context.getBean(SimpleMeterRegistry.class).get("tenantlimit.requests").tag("outcome", "bypassed").functionCounter()
-					.count()).isZero();
+				SimpleMeterRegistry registry = context.getBean(SimpleMeterRegistry.class);
+				context.getBean(MeterBinder.class).bindTo(registry);
+				assertThat(context).hasSingleBean(MicrometerRequestObserver.class);
+				assertThat(registry.get("tenantlimit.decision").timer()).isNotNull();
+				assertThat(registry.get("tenantlimit.fallback.active").gauge().value()).isZero();
+				assertThat(registry.get("tenantlimit.inflight").tag("kind", "mutating").gauge().value()).isZero();
 			});
+	}
+
+	@Test
+	void noMetersWithoutARegistry() {
+		this.runner.withConfiguration(AutoConfigurations.of(TenantLimitMetricsAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(MicrometerRequestObserver.class));
 	}
 
 	@Test

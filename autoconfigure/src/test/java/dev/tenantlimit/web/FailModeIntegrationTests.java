@@ -10,6 +10,8 @@ import dev.tenantlimit.tenant.TenantStatus;
 import dev.tenantlimit.testapp.TestApplication;
 import dev.tenantlimit.testapp.TestDatabases;
 import dev.tenantlimit.testapp.TestTokens;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -53,7 +55,12 @@ class FailModeIntegrationTests {
 	private JdbcTenantStore store;
 
 	@Autowired
-	private TenantRateLimitFilter filter;
+	private MeterRegistry meters;
+
+	double dryRunDenied() {
+		Counter counter = this.meters.find("tenantlimit.requests").tag("outcome", "dry-run-denied").counter();
+		return (counter != null) ? counter.count() : 0;
+	}
 
 	@BeforeEach
 	void createTenant() {
@@ -77,6 +84,10 @@ class FailModeIntegrationTests {
 				request().andExpect(status().isOk()).andExpect(header().exists("RateLimit"));
 			}
 			request().andExpect(status().isTooManyRequests()).andExpect(header().exists("Retry-After"));
+			assertThat(FailModeIntegrationTests.this.meters.get("tenantlimit.requests").tag("outcome", "fallback")
+				.counter()
+				.count()).isEqualTo(4);
+			assertThat(FailModeIntegrationTests.this.meters.get("tenantlimit.fallback.active").gauge().value()).isOne();
 		}
 
 	}
@@ -116,11 +127,11 @@ class FailModeIntegrationTests {
 			for (int i = 0; i < 3; i++) {
 				request().andExpect(status().isOk());
 			}
-			long before = FailModeIntegrationTests.this.filter.dryRunDeniedRequests();
+			double before = dryRunDenied();
 			request().andExpect(status().isOk())
 				.andExpect(header().string("RateLimit", "\"per-minute\";r=0;t=60"))
 				.andExpect(header().exists("Retry-After"));
-			assertThat(FailModeIntegrationTests.this.filter.dryRunDeniedRequests() - before).isOne();
+			assertThat(dryRunDenied() - before).isOne();
 		}
 
 	}
