@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.tenantlimit.actuate.TenantLimitHealthIndicator;
 import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.redis.InstanceHeartbeat;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -114,6 +117,11 @@ class RedisOutageIntegrationTests {
 		assertThat(statuses.subList(0, 10).stream().filter((status) -> status == 200)).hasSize(4);
 		assertThat(statuses.subList(10, 20).stream().filter((status) -> status == 200)).hasSize(5);
 		assertThat(worst).isLessThan(Duration.ofSeconds(1));
+		Health degraded = instances.get(0).getBean(TenantLimitHealthIndicator.class).health(true);
+		assertThat(degraded.getStatus()).isEqualTo(Status.UP);
+		assertThat(degraded.getDetails()).containsEntry("decisions", "local-fallback")
+			.containsEntry("redis", "unreachable")
+			.containsEntry("liveInstances", 2);
 
 		// Redis returns, empty: both instances go back to shared counting by themselves
 		redis.restart();
@@ -126,6 +134,8 @@ class RedisOutageIntegrationTests {
 			Thread.sleep(50);
 		}
 		System.out.println("Redis back: shared counting again after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+		assertThat(instances.get(0).getBean(TenantLimitHealthIndicator.class).health(true).getDetails())
+			.containsEntry("decisions", "shared");
 	}
 
 	private HttpResponse<String> request(int instance, String tenant) throws Exception {

@@ -140,6 +140,28 @@ class SampleApplicationTests {
 				"/api/notes");
 	}
 
+	@Test
+	void actuatorShowsHealthConfigurationUsageAndMetrics() throws Exception {
+		String admin = "Basic " + java.util.Base64.getEncoder()
+			.encodeToString("admin:admin-demo-password".getBytes(StandardCharsets.UTF_8));
+		String tenant = newTenant();
+		assertThat(get("/api/whoami", "Authorization", "Bearer " + token(tenant)).statusCode()).isEqualTo(200);
+		HttpResponse<String> health = get("/actuator/health", "Authorization", admin);
+		assertThat(health.body()).contains("\"tenantlimit\":{", "\"decisions\":\"shared\"");
+		HttpResponse<String> configuration = get("/actuator/tenantlimit", "Authorization", admin);
+		assertThat(configuration.statusCode()).isEqualTo(200);
+		assertThat(configuration.body()).contains("\"secret\":\"******\"", "\"failMode\":\"LOCAL\"")
+			.doesNotContain("sample-secret");
+		assertThat(get("/actuator/tenantlimit/" + tenant, "Authorization", admin).body()).contains("\"used\":1",
+				"\"policy\":\"per-minute\"");
+		assertThat(get("/actuator/tenantlimit/nobody", "Authorization", admin).statusCode()).isEqualTo(404);
+		String metrics = get("/actuator/prometheus", "Authorization", admin).body();
+		assertThat(metrics).contains("tenantlimit_requests_total{outcome=\"allowed\"", "tenantlimit_decision_seconds_bucket",
+				"tenantlimit_filter_seconds_count", "tenantlimit_inflight{kind=\"read\"", "tenantlimit_fallback_active",
+				"tenantlimit_instances");
+		assertThat(send(HttpRequest.newBuilder(uri("/actuator/prometheus"))).statusCode()).isEqualTo(401);
+	}
+
 	private String newTenant() {
 		String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
 		this.store.createTenant(new Tenant(id, "Test tenant", null, TenantStatus.ACTIVE, List.of()));

@@ -1,0 +1,82 @@
+package dev.tenantlimit.autoconfigure;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.tenantlimit.actuate.TenantLimitEndpoint;
+import dev.tenantlimit.actuate.TenantLimitHealthIndicator;
+import dev.tenantlimit.limiter.FallbackState;
+import dev.tenantlimit.limiter.QuotaUsageReader;
+import dev.tenantlimit.tenant.TenantCache;
+import dev.tenantlimit.web.TenantRateLimitFilter;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.Resource;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Actuator support, when the actuator is there: the {@code tenantlimit} health contributor and
+ * the {@code tenantlimit} endpoint.
+ */
+@AutoConfiguration(after = TenantLimitWebAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(TenantRateLimitFilter.class)
+@EnableConfigurationProperties(TenantLimitProperties.class)
+public final class TenantLimitActuatorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
+	TenantLimitEndpoint tenantLimitEndpoint(TenantLimitProperties properties, FallbackState fallback,
+			TenantCache tenants, ObjectProvider<QuotaUsageReader> usage) {
+		return new TenantLimitEndpoint(effectiveConfiguration(properties), fallback, tenants, usage.getIfAvailable(),
+				ConfiguredQuotas.defaultQuotas(properties));
+	}
+
+	/** The bound properties as a map: resources by their description, the JWT secret masked. */
+	@SuppressWarnings("unchecked")
+	static Map<String, Object> effectiveConfiguration(TenantLimitProperties properties) {
+		JsonMapper mapper = JsonMapper.builder().addMixIn(Resource.class, ResourceDescription.class).build();
+		Map<String, Object> configuration = mapper.convertValue(properties, new TypeReference<Map<String, Object>>() {
+		});
+		Map<String, Object> jwt = (Map<String, Object>) configuration.get("jwt");
+		jwt.computeIfPresent("secret", (key, value) -> "******");
+		return configuration;
+	}
+
+	abstract static class ResourceDescription {
+
+		@JsonValue
+		abstract String getDescription();
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(AbstractHealthIndicator.class)
+	@ConditionalOnBean(RedisConnectionFactory.class)
+	@ConditionalOnEnabledHealthIndicator("tenantlimit")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "tenantlimitHealthIndicator")
+		TenantLimitHealthIndicator tenantlimitHealthIndicator(RedisConnectionFactory connectionFactory,
+				FallbackState fallback) {
+			return new TenantLimitHealthIndicator(connectionFactory, fallback);
+		}
+
+	}
+
+}
