@@ -2,12 +2,12 @@ package dev.tenantlimit.actuate;
 
 import dev.tenantlimit.limiter.FailMode;
 import dev.tenantlimit.limiter.FallbackState;
+import dev.tenantlimit.testapp.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,9 +44,7 @@ class TenantLimitHealthIndicatorTests {
 	}
 
 	private Health health(int port, FailMode mode) {
-		this.factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
-		this.factory.afterPropertiesSet();
-		this.factory.start();
+		this.factory = TestRedis.connect(port);
 		return new TenantLimitHealthIndicator(this.factory, new FallbackState(mode, () -> 1)).health(true);
 	}
 

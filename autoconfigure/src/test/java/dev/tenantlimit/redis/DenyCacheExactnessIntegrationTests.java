@@ -7,11 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tenantlimit.limiter.DenyCachingRateLimiter;
 import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.testapp.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -28,9 +28,7 @@ class DenyCacheExactnessIntegrationTests {
 
 	@BeforeAll
 	static void connect() {
-		connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
-		connectionFactory.afterPropertiesSet();
-		connectionFactory.start();
+		connectionFactory = TestRedis.connect(TestRedis.LOCAL_PORT);
 	}
 
 	@AfterAll

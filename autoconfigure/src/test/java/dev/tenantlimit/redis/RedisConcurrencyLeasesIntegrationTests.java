@@ -3,11 +3,11 @@ package dev.tenantlimit.redis;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.tenantlimit.testapp.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -22,9 +22,7 @@ class RedisConcurrencyLeasesIntegrationTests {
 
 	@BeforeAll
 	static void connect() {
-		connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
-		connectionFactory.afterPropertiesSet();
-		connectionFactory.start();
+		connectionFactory = TestRedis.connect(TestRedis.LOCAL_PORT);
 	}
 
 	@AfterAll

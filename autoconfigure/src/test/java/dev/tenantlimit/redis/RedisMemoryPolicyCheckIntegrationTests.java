@@ -1,9 +1,9 @@
 package dev.tenantlimit.redis;
 
 import dev.tenantlimit.testapp.PrivateRedisServer;
+import dev.tenantlimit.testapp.TestRedis;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,10 +13,7 @@ class RedisMemoryPolicyCheckIntegrationTests {
 	@Test
 	void warnsOnlyAboutEvictingEveryKey() throws Exception {
 		try (PrivateRedisServer redis = PrivateRedisServer.start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration("127.0.0.1", redis.port()));
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = TestRedis.connect(redis.port());
 			try {
 				RedisMemoryPolicyCheck check = new RedisMemoryPolicyCheck(factory);
 				assertThat(check.check()).isEmpty();
@@ -34,9 +31,7 @@ class RedisMemoryPolicyCheckIntegrationTests {
 
 	@Test
 	void unreachableRedisIsNotAnError() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1));
-		factory.afterPropertiesSet();
-		factory.start();
+		LettuceConnectionFactory factory = TestRedis.connect(1);
 		try {
 			assertThat(new RedisMemoryPolicyCheck(factory).check()).isEmpty();
 		}

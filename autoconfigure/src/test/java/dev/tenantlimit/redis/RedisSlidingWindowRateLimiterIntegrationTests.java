@@ -13,6 +13,7 @@ import dev.tenantlimit.limiter.QuotaUsage;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.testapp.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,9 +39,7 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 
 	@BeforeAll
 	static void connect() {
-		connectionFactory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
-		connectionFactory.afterPropertiesSet();
-		connectionFactory.start();
+		connectionFactory = TestRedis.connect(TestRedis.LOCAL_PORT);
 		redis = new StringRedisTemplate(connectionFactory);
 	}
 
