@@ -11,7 +11,6 @@ import java.util.function.IntSupplier;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -23,8 +22,7 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public class InstanceHeartbeat implements SmartLifecycle, IntSupplier {
 
-	private static final RedisScript<Long> SCRIPT = RedisScript
-		.of(new ClassPathResource("dev/tenantlimit/redis/heartbeat.lua"), Long.class);
+	private static final RedisScript<Long> SCRIPT = LuaScripts.load("heartbeat.lua", Long.class);
 
 	private final StringRedisTemplate redis;
 

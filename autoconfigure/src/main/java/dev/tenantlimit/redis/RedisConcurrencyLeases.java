@@ -9,7 +9,6 @@ import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -22,8 +21,7 @@ public class RedisConcurrencyLeases implements ConcurrencyLeases {
 
 	private static final Log logger = LogFactory.getLog(RedisConcurrencyLeases.class);
 
-	private static final RedisScript<Long> SCRIPT = RedisScript
-		.of(new ClassPathResource("dev/tenantlimit/redis/lease.lua"), Long.class);
+	private static final RedisScript<Long> SCRIPT = LuaScripts.load("lease.lua", Long.class);
 
 	private final ReactiveStringRedisTemplate redis;
 

@@ -16,7 +16,6 @@ import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.quota.Quota;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -32,12 +31,10 @@ import org.springframework.data.redis.core.script.RedisScript;
 public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageReader {
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> SCRIPT = RedisScript
-		.of(new ClassPathResource("dev/tenantlimit/redis/sliding_window.lua"), List.class);
+	private static final RedisScript<List> SCRIPT = LuaScripts.load("sliding_window.lua", List.class);
 
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> USAGE_SCRIPT = RedisScript
-		.of(new ClassPathResource("dev/tenantlimit/redis/usage.lua"), List.class);
+	private static final RedisScript<List> USAGE_SCRIPT = LuaScripts.load("usage.lua", List.class);
 
 	private final StringRedisTemplate redis;
 

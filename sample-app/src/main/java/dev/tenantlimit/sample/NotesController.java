@@ -33,6 +33,12 @@ class NotesController {
 		this.jdbc = jdbc;
 	}
 
+	/** The cheapest endpoint, for measuring what the limiter adds (benchmarks/run.sh). */
+	@GetMapping("/ping")
+	String ping() {
+		return "pong";
+	}
+
 	@GetMapping("/whoami")
 	Map<String, String> whoami(@CurrentTenant String tenant) {
 		return Map.of("tenant", tenant);

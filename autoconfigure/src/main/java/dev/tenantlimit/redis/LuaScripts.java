@@ -1,0 +1,30 @@
+package dev.tenantlimit.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The Lua scripts beside this class, read once. A script built from a {@code Resource} checks the
+ * resource's last-modified time on every call (a jar lookup under a lock when the application
+ * runs from a jar); one built from the text does not.
+ */
+final class LuaScripts {
+
+	private LuaScripts() {
+	}
+
+	static <T> RedisScript<T> load(String name, Class<T> resultType) {
+		ClassPathResource resource = new ClassPathResource("dev/tenantlimit/redis/" + name);
+		try {
+			return RedisScript.of(resource.getContentAsString(StandardCharsets.UTF_8), resultType);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + resource, ex);
+		}
+	}
+
+}
