@@ -92,6 +92,11 @@ public class TenantLimitEndpoint {
 		map.put("path", quota.path());
 		map.put("methods", List.copyOf(quota.methods()));
 		map.put("shadow", quota.shadow());
+		map.put("algorithm", quota.algorithm().id());
+		if (quota.burst() > 0) {
+			map.put("burst", quota.burst());
+		}
+		map.put("shards", quota.shards());
 		return map;
 	}
 

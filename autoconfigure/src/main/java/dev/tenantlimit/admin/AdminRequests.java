@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
+import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
@@ -84,6 +85,9 @@ final class AdminRequests {
 				quotas.add(quota);
 			}
 		}
+		if (errors.isEmpty() && quotas.stream().map(Quota::shards).distinct().count() > 1) {
+			errors.add("every quota must have the same shards: one request is decided in one shard of all of them");
+		}
 		if (!errors.isEmpty()) {
 			throw AdminRequestException.invalid(errors);
 		}
@@ -104,13 +108,29 @@ final class AdminRequests {
 		if (!path.startsWith("/") || path.length() > MAX_PATH_LENGTH || !path.chars().allMatch((c) -> c > 32 && c < 127)) {
 			errors.add(at + ".path must start with '/' and have at most " + MAX_PATH_LENGTH + " printable characters");
 		}
+		Algorithm algorithm = Algorithm.AUTO;
+		try {
+			algorithm = (request.algorithm() != null) ? Algorithm.of(request.algorithm()) : Algorithm.AUTO;
+		}
+		catch (IllegalArgumentException ex) {
+			errors.add(at + ".algorithm must be auto, sliding-log, sliding-counter or token-bucket");
+		}
+		long burst = (request.burst() != null) ? request.burst() : 0;
+		if (request.burst() != null && (burst < 1 || algorithm != Algorithm.TOKEN_BUCKET)) {
+			errors.add(at + ".burst must be at least 1 and is only for token-bucket quotas");
+		}
+		int shards = (request.shards() != null) ? request.shards() : 1;
+		boolean moreShardsThanLimit = request.limit() != null && request.limit() >= 1 && shards > request.limit();
+		if (shards < 1 || shards > Quota.MAX_SHARDS || moreShardsThanLimit) {
+			errors.add(at + ".shards must be from 1 to " + Quota.MAX_SHARDS + " and at most the limit");
+		}
 		if (errors.size() > before) {
 			return null;
 		}
 		try {
 			List<String> methods = (request.methods() != null) ? request.methods() : List.of();
 			return new Quota(null, request.limit(), window, path, new LinkedHashSet<>(methods),
-					Boolean.TRUE.equals(request.shadow()));
+					Boolean.TRUE.equals(request.shadow()), algorithm, burst, shards);
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {
 			errors.add(at + ".methods must be HTTP methods (GET, POST, ...)");

@@ -12,8 +12,20 @@ import org.jspecify.annotations.Nullable;
  * @param path Ant-style path pattern, {@code /**} when absent
  * @param methods HTTP methods, every method when absent or empty
  * @param shadow whether the quota only reports what it would refuse; false when absent
+ * @param algorithm {@code auto} (when absent), {@code sliding-log}, {@code sliding-counter} or
+ * {@code token-bucket}
+ * @param burst bucket size of a token bucket; the limit when absent
+ * @param shards number of Redis keys the tenant's counters are spread over, 1 when absent; the same
+ * for every quota of a tenant or plan
  */
 public record QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
-		@Nullable List<String> methods, @Nullable Boolean shadow) {
+		@Nullable List<String> methods, @Nullable Boolean shadow, @Nullable String algorithm, @Nullable Long burst,
+		@Nullable Integer shards) {
+
+	/** A quota request with the default algorithm, burst and shards. */
+	public QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
+			@Nullable List<String> methods, @Nullable Boolean shadow) {
+		this(limit, window, path, methods, shadow, null, null, null);
+	}
 
 }

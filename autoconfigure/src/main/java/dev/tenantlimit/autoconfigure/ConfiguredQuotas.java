@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -16,13 +17,32 @@ final class ConfiguredQuotas {
 
 	static List<Quota> defaultQuotas(TenantLimitProperties properties) {
 		List<TenantLimitProperties.QuotaProperties> configured = properties.getDefaultQuotas();
-		return IntStream.range(0, configured.size()).mapToObj((index) -> toQuota(index, configured.get(index))).toList();
+		List<Quota> quotas = IntStream.range(0, configured.size())
+			.mapToObj((index) -> toQuota(index, configured.get(index)))
+			.toList();
+		if (quotas.stream().map(Quota::shards).distinct().count() > 1) {
+			throw new InvalidConfigurationPropertyValueException("tenantlimit.default-quotas",
+					quotas.stream().map(Quota::shards).toList(), "every default quota must have the same shards");
+		}
+		return quotas;
+	}
+
+	static AlgorithmSettings algorithms(TenantLimitProperties properties) {
+		TenantLimitProperties.Algorithms algorithms = properties.getAlgorithms();
+		try {
+			return new AlgorithmSettings(algorithms.getLogMaxLimit(), algorithms.getSubWindows());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("tenantlimit.algorithms",
+					algorithms.getLogMaxLimit() + ", " + algorithms.getSubWindows(), ex.getMessage());
+		}
 	}
 
 	private static Quota toQuota(int index, TenantLimitProperties.QuotaProperties properties) {
 		try {
 			return new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
-					new LinkedHashSet<>(properties.getMethods()), properties.isShadow());
+					new LinkedHashSet<>(properties.getMethods()), properties.isShadow(), properties.getAlgorithm(),
+					properties.getBurst(), properties.getShards());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("tenantlimit.default-quotas[" + index + "]",

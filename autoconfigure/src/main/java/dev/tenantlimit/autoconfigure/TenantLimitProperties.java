@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tenantlimit.limiter.FailMode;
+import dev.tenantlimit.quota.Algorithm;
+import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.web.TenantRateLimitFilter;
 import org.jspecify.annotations.Nullable;
@@ -64,6 +66,8 @@ public class TenantLimitProperties {
 	private final Exempt exempt = new Exempt();
 
 	private final Metrics metrics = new Metrics();
+
+	private final Algorithms algorithms = new Algorithms();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -149,6 +153,10 @@ public class TenantLimitProperties {
 		return this.metrics;
 	}
 
+	public Algorithms getAlgorithms() {
+		return this.algorithms;
+	}
+
 	/**
 	 * One quota: at most {@code limit} requests in any window of {@code window}.
 	 */
@@ -178,6 +186,46 @@ public class TenantLimitProperties {
 		 * Whether the quota only reports the requests it would refuse, without refusing them.
 		 */
 		private boolean shadow;
+
+		/**
+		 * How the quota counts: auto, sliding-log, sliding-counter or token-bucket.
+		 */
+		private Algorithm algorithm = Algorithm.AUTO;
+
+		/**
+		 * Bucket size of a token-bucket quota; the limit when not set.
+		 */
+		private long burst;
+
+		/**
+		 * Number of Redis keys (cluster slots) each tenant's counters are spread over; every
+		 * default quota must have the same.
+		 */
+		private int shards = 1;
+
+		public Algorithm getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(Algorithm algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public long getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(long burst) {
+			this.burst = burst;
+		}
+
+		public int getShards() {
+			return this.shards;
+		}
+
+		public void setShards(int shards) {
+			this.shards = shards;
+		}
 
 		public boolean isShadow() {
 			return this.shadow;
@@ -217,6 +265,38 @@ public class TenantLimitProperties {
 
 		public void setMethods(List<String> methods) {
 			this.methods = methods;
+		}
+
+	}
+
+	public static class Algorithms {
+
+		/**
+		 * Largest limit an 'auto' quota counts with the exact sliding log; larger limits use the
+		 * sliding counter, whose memory does not grow with the limit.
+		 */
+		private long logMaxLimit = AlgorithmSettings.DEFAULTS.logMaxLimit();
+
+		/**
+		 * Number of sub-windows of a sliding-counter quota, from 2 to 100: more is closer to
+		 * exact and costs a few bytes more per key.
+		 */
+		private int subWindows = AlgorithmSettings.DEFAULTS.subWindows();
+
+		public long getLogMaxLimit() {
+			return this.logMaxLimit;
+		}
+
+		public void setLogMaxLimit(long logMaxLimit) {
+			this.logMaxLimit = logMaxLimit;
+		}
+
+		public int getSubWindows() {
+			return this.subWindows;
+		}
+
+		public void setSubWindows(int subWindows) {
+			this.subWindows = subWindows;
 		}
 
 	}

@@ -42,7 +42,8 @@ public final class TenantLimitRedisAutoConfiguration {
 		ReactiveStringRedisTemplate reactive = (connectionFactory instanceof ReactiveRedisConnectionFactory factory)
 				? new ReactiveStringRedisTemplate(factory) : null;
 		return new RedisSlidingWindowRateLimiter(new StringRedisTemplate(connectionFactory), reactive,
-				properties.getRedis().getKeyPrefix(), properties.getRedis().getTimeout());
+				properties.getRedis().getKeyPrefix(), properties.getRedis().getTimeout(),
+				ConfiguredQuotas.algorithms(properties));
 	}
 
 	@Bean

@@ -105,7 +105,8 @@ public final class TenantLimitWebAutoConfiguration {
 			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
 			FallbackState fallbackState, ObjectProvider<RedisTenantChanges> changes,
 			ObjectProvider<ConcurrencyLeases> leases, ObjectProvider<RequestObserver> observer) {
-		RateLimiter limiter = new FailoverRateLimiter(rateLimiter, new LocalSlidingWindowRateLimiter(), fallbackState,
+		RateLimiter limiter = new FailoverRateLimiter(rateLimiter,
+				new LocalSlidingWindowRateLimiter(ConfiguredQuotas.algorithms(properties)), fallbackState,
 				properties.getFallback().getRetryInterval());
 		if (properties.getDenyCache().isEnabled()) {
 			DenyCachingRateLimiter denyCache = new DenyCachingRateLimiter(limiter);

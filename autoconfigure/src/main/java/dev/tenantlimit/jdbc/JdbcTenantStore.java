@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.tenant.ApiKeyInfo;
 import dev.tenantlimit.tenant.ApiKeys;
@@ -31,7 +32,7 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 public class JdbcTenantStore implements TenantStore {
 
-	private static final String QUOTA_COLUMNS = "quota_id, quota_limit, window_ms, path_pattern, methods, shadow";
+	private static final String QUOTA_COLUMNS = "quota_id, quota_limit, window_ms, path_pattern, methods, shadow, algorithm, burst, shards";
 
 	private static final String KEY_COLUMNS = "key_id, tenant_id, name, key_prefix, created_at, revoked_at";
 
@@ -200,10 +201,11 @@ public class JdbcTenantStore implements TenantStore {
 	private void insertQuotas(String ownerColumn, String owner, List<Quota> quotas) {
 		for (Quota quota : quotas) {
 			this.jdbc
-				.sql("INSERT INTO tl_quota (" + ownerColumn + ", quota_limit, window_ms, path_pattern, methods, shadow)"
-						+ " VALUES (?, ?, ?, ?, ?, ?)")
+				.sql("INSERT INTO tl_quota (" + ownerColumn
+						+ ", quota_limit, window_ms, path_pattern, methods, shadow, algorithm, burst, shards)"
+						+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 				.params(owner, quota.limit(), quota.window().toMillis(), quota.path(), String.join(",", quota.methods()),
-						quota.shadow())
+						quota.shadow(), quota.algorithm().id(), quota.burst(), quota.shards())
 				.update();
 		}
 	}
@@ -219,7 +221,7 @@ public class JdbcTenantStore implements TenantStore {
 				: Arrays.stream(methods.split(",")).collect(Collectors.toSet());
 		return new Quota(rs.getLong("quota_id"), rs.getLong("quota_limit"),
 				Duration.ofMillis(rs.getLong("window_ms")), rs.getString("path_pattern"), methodSet,
-				rs.getBoolean("shadow"));
+				rs.getBoolean("shadow"), Algorithm.of(rs.getString("algorithm")), rs.getLong("burst"), rs.getInt("shards"));
 	}
 
 	private static ApiKeyInfo apiKey(ResultSet rs) throws SQLException {

@@ -54,7 +54,9 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 		RateLimitDecision decision = this.delegate.tryAcquire(tenantId, quotas);
 		List<QuotaUsage> violated = decision.violated();
 		// with several full quotas the reply does not say when each frees up: remember none
-		if (!decision.allowed() && violated.size() == 1 && decision.retryAfter().compareTo(Duration.ZERO) > 0) {
+		// a full shard says nothing of the tenant's other shards: sharded quotas are not remembered
+		if (!decision.allowed() && violated.size() == 1 && violated.get(0).quota().shards() == 1
+				&& decision.retryAfter().compareTo(Duration.ZERO) > 0) {
 			QuotaUsage usage = violated.get(0);
 			this.denials.put(key(tenantId, usage.quota()),
 					new Denial(usage, start + decision.retryAfter().toNanos(), decision.retryAfter()));
@@ -81,7 +83,7 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 		long wait = 0;
 		for (Quota quota : quotas) {
 			Denial denial = this.denials.getIfPresent(key(tenantId, quota));
-			if (denial != null && denial.until() - now > 0 && denial.usage().quota().limit() == quota.limit()) {
+			if (denial != null && denial.until() - now > 0 && denial.usage().quota().sameRule(quota)) {
 				long left = denial.until() - now;
 				wait = Math.max(wait, left);
 				QuotaUsage usage = denial.usage();

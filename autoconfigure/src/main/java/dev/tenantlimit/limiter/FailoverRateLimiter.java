@@ -90,7 +90,7 @@ public class FailoverRateLimiter implements RateLimiter {
 			return quotas;
 		}
 		return quotas.stream()
-			.map((quota) -> quota.withLimit(Math.max(1, quota.limit() / count)))
+			.map((quota) -> quota.share(count))
 			.toList();
 	}
 

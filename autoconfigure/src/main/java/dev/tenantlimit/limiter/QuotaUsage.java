@@ -14,9 +14,12 @@ import dev.tenantlimit.quota.Quota;
  */
 public record QuotaUsage(Quota quota, long used, Duration resetAfter, boolean exceeded) {
 
-	/** Requests still admitted in the current window; 0 when over a lowered limit. */
+	/**
+	 * Requests still admitted in the current window (tokens left in a token bucket); 0 when over a
+	 * lowered limit.
+	 */
 	public long remaining() {
-		return Math.max(0, this.quota.limit() - this.used);
+		return Math.max(0, this.quota.capacity() - this.used);
 	}
 
 }

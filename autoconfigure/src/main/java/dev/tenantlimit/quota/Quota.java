@@ -21,15 +21,23 @@ import org.springframework.util.AntPathMatcher;
  * @param path Ant-style path pattern, {@code /**} for every path
  * @param methods upper-case HTTP methods; empty for every method
  * @param shadow whether the quota only reports what it would refuse (counted, never enforced)
+ * @param algorithm how the requests are counted
+ * @param burst for {@link Algorithm#TOKEN_BUCKET}: the bucket's size, 0 for {@code limit}; 0 for
+ * every other algorithm
+ * @param shards number of Redis keys (in different cluster slots) the tenant's counters are
+ * spread over, each enforcing its share of the limit; 1 for one key, the exact default
  */
 public record Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods,
-		boolean shadow) {
+		boolean shadow, Algorithm algorithm, long burst, int shards) {
 
 	/** Pattern that matches every path. */
 	public static final String ALL_PATHS = "/**";
 
 	/** Shortest window a quota may have. */
 	public static final Duration MIN_WINDOW = Duration.ofSeconds(1);
+
+	/** Most shards a quota may be spread over. */
+	public static final int MAX_SHARDS = 64;
 
 	private static final AntPathMatcher PATH_MATCHER = new AntPathMatcher();
 
@@ -47,6 +55,18 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 			throw new IllegalArgumentException("path must start with '/', was '" + path + "'");
 		}
 		methods = normalize(methods);
+		if (burst < 0 || (burst > 0 && algorithm != Algorithm.TOKEN_BUCKET)) {
+			throw new IllegalArgumentException("burst must be at least 1 and applies to token-bucket only, was " + burst);
+		}
+		if (shards < 1 || shards > MAX_SHARDS || shards > limit) {
+			throw new IllegalArgumentException(
+					"shards must be from 1 to " + MAX_SHARDS + " and at most the limit, was " + shards);
+		}
+	}
+
+	/** A quota counted by the {@link Algorithm#AUTO automatic} algorithm on one key. */
+	public Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods, boolean shadow) {
+		this(id, limit, window, path, methods, shadow, Algorithm.AUTO, 0, 1);
 	}
 
 	/** An enforced quota. */
@@ -81,9 +101,40 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 		return key.toString();
 	}
 
-	/** This quota with another limit: same counter, same shadow mode. */
-	public Quota withLimit(long newLimit) {
-		return new Quota(this.id, newLimit, this.window, this.path, this.methods, this.shadow);
+	/**
+	 * One instance's share of this quota when {@code instances} share it without Redis: limit and
+	 * burst divided (at least 1), one shard, same counter, same shadow mode.
+	 */
+	public Quota share(int instances) {
+		long burstShare = (this.burst > 0) ? Math.max(1, this.burst / instances) : 0;
+		return new Quota(this.id, Math.max(1, this.limit / instances), this.window, this.path, this.methods,
+				this.shadow, this.algorithm, burstShare, 1);
+	}
+
+	/** This quota counted by another algorithm ({@code burst} is dropped unless a token bucket). */
+	public Quota withAlgorithm(Algorithm newAlgorithm, long newBurst) {
+		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, newAlgorithm,
+				newBurst, this.shards);
+	}
+
+	/** This quota spread over {@code newShards} keys. */
+	public Quota withShards(int newShards) {
+		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
+				this.burst, newShards);
+	}
+
+	/**
+	 * Requests a full quota holds: the bucket size for a token bucket with a burst, else the limit.
+	 */
+	public long capacity() {
+		return (this.burst > 0) ? this.burst : this.limit;
+	}
+
+	/** Same counting rule as {@code other}: everything but the stored id. */
+	public boolean sameRule(Quota other) {
+		return this.limit == other.limit && this.window.equals(other.window) && this.path.equals(other.path)
+				&& this.methods.equals(other.methods) && this.shadow == other.shadow
+				&& this.algorithm == other.algorithm && this.burst == other.burst && this.shards == other.shards;
 	}
 
 	/**

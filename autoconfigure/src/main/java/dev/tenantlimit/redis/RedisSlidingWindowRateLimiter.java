@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantlimit.limiter.QuotaUsage;
@@ -13,6 +14,8 @@ import dev.tenantlimit.limiter.QuotaUsageReader;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
+import dev.tenantlimit.quota.Algorithm;
+import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
 import org.jspecify.annotations.Nullable;
 
@@ -22,19 +25,22 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * A {@link RateLimiter} that keeps one Redis sorted set per tenant and quota and decides every
- * request with one call of {@code sliding_window.lua} (EVALSHA, falling back to EVAL once when
- * Redis does not know the script yet). Keys are {@code <prefix>{<tenant>}:<counter key>}: the
- * braces are a Redis Cluster hash tag, so one tenant's keys share a slot and one script can
- * touch them all.
+ * A {@link RateLimiter} that keeps each tenant's counters in Redis and decides every request with
+ * one call of {@code sliding_window.lua} (EVALSHA, falling back to EVAL once when Redis does not
+ * know the script yet): a sorted set per quota for the sliding log, a small hash for the sliding
+ * counter and the token bucket. Keys are {@code <prefix>{<tenant>}:<counter key>}: the braces are a
+ * Redis Cluster hash tag, so one tenant's keys share a slot and one script can touch them all.
+ *
+ * <p>A tenant whose quotas have {@code shards} k &gt; 1 has k sets of keys, tagged
+ * {@code {<tenant>~0}} to {@code {<tenant>~k-1}} and so in k slots; each request goes to the next
+ * shard in turn and each shard enforces its part of every limit (the parts add up to the limit).
  */
 public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageReader {
 
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> SCRIPT = LuaScripts.load("sliding_window.lua", List.class);
 
-	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> USAGE_SCRIPT = LuaScripts.load("usage.lua", List.class);
+	private static final String READ_ONLY = "";
 
 	private final StringRedisTemplate redis;
 
@@ -44,9 +50,13 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 
 	private final Duration timeout;
 
+	private final AlgorithmSettings algorithms;
+
 	private final String instanceId = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
 	private final AtomicLong sequence = new AtomicLong();
+
+	private final AtomicInteger nextShard = new AtomicInteger(ThreadLocalRandom.current().nextInt(Quota.MAX_SHARDS));
 
 	/**
 	 * @param redis for the admin reads and resets, and for decisions when {@code reactive} is
@@ -55,50 +65,52 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 	 * without holding a thread beyond it
 	 * @param keyPrefix prefix of every key
 	 * @param timeout longest wait for a decision
+	 * @param algorithms how {@code auto} quotas are counted and how fine a sliding counter is
 	 */
 	public RedisSlidingWindowRateLimiter(StringRedisTemplate redis, @Nullable ReactiveStringRedisTemplate reactive,
-			String keyPrefix, Duration timeout) {
+			String keyPrefix, Duration timeout, AlgorithmSettings algorithms) {
 		this.redis = redis;
 		this.reactive = reactive;
 		this.keyPrefix = keyPrefix;
 		this.timeout = timeout;
+		this.algorithms = algorithms;
 	}
 
 	public RedisSlidingWindowRateLimiter(StringRedisTemplate redis, String keyPrefix) {
-		this(redis, null, keyPrefix, Duration.ofSeconds(1));
+		this(redis, null, keyPrefix, Duration.ofSeconds(1), AlgorithmSettings.DEFAULTS);
 	}
 
 	@Override
 	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
-		List<String> keys = new ArrayList<>(quotas.size());
-		Object[] args = new Object[1 + 3 * quotas.size()];
-		args[0] = this.instanceId + ':' + this.sequence.incrementAndGet();
+		int shards = shards(quotas);
+		int shard = (shards == 1) ? 0 : Math.floorMod(this.nextShard.getAndIncrement(), shards);
+		String member = this.instanceId + ':' + this.sequence.incrementAndGet();
+		List<Long> reply = execute(keys(tenantId, quotas, shard), args(member, quotas, shard));
+		boolean allowed = reply.get(0) == 1;
+		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
 		for (int i = 0; i < quotas.size(); i++) {
 			Quota quota = quotas.get(i);
-			keys.add(key(tenantId, quota));
-			args[1 + 3 * i] = Long.toString(quota.limit());
-			args[2 + 3 * i] = Long.toString(quota.window().toNanos() / 1000);
-			args[3 + 3 * i] = quota.shadow() ? "1" : "0";
+			usages.add(new QuotaUsage(quota, wholeQuota(quota, shard, reply.get(2 + 3 * i)), micros(reply.get(3 + 3 * i)),
+					reply.get(4 + 3 * i) == 1));
 		}
-		return decision(quotas, execute(keys, args));
+		return new RateLimitDecision(allowed, usages, micros(reply.get(1)));
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public List<QuotaUsage> usage(String tenantId, List<Quota> quotas) {
-		List<String> keys = quotas.stream().map((quota) -> key(tenantId, quota)).toList();
-		Object[] windows = quotas.stream().map((quota) -> Long.toString(quota.window().toNanos() / 1000)).toArray();
-		List<Long> reply;
-		try {
-			reply = this.redis.execute(USAGE_SCRIPT, keys, windows);
-		}
-		catch (DataAccessException ex) {
-			throw new RateLimiterUnavailableException("Redis could not read usage: " + ex.getMessage(), ex);
+		int shards = shards(quotas);
+		long[] used = new long[quotas.size()];
+		long[] reset = new long[quotas.size()];
+		for (int shard = 0; shard < shards; shard++) {
+			List<Long> reply = execute(keys(tenantId, quotas, shard), args(READ_ONLY, quotas, shard));
+			for (int i = 0; i < quotas.size(); i++) {
+				used[i] += reply.get(2 + 3 * i);
+				reset[i] = Math.max(reset[i], reply.get(3 + 3 * i));
+			}
 		}
 		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
 		for (int i = 0; i < quotas.size(); i++) {
-			long used = reply.get(2 * i);
-			usages.add(new QuotaUsage(quotas.get(i), used, micros(reply.get(2 * i + 1)), used >= quotas.get(i).limit()));
+			usages.add(new QuotaUsage(quotas.get(i), used[i], micros(reset[i]), used[i] >= quotas.get(i).capacity()));
 		}
 		return usages;
 	}
@@ -106,16 +118,85 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 	@Override
 	public void reset(String tenantId, List<Quota> quotas) {
 		try {
-			this.redis.delete(quotas.stream().map((quota) -> key(tenantId, quota)).toList());
+			// one DEL per slot: shards of one tenant live in different slots of a cluster
+			for (int shard = 0; shard < shards(quotas); shard++) {
+				this.redis.delete(keys(tenantId, quotas, shard));
+			}
 		}
 		catch (DataAccessException ex) {
 			throw new RateLimiterUnavailableException("Redis could not reset usage: " + ex.getMessage(), ex);
 		}
 	}
 
-	/** The Redis key that counts this tenant's requests under this quota. */
+	/** The Redis key that counts this tenant's requests under this quota (its first shard). */
 	public String key(String tenantId, Quota quota) {
-		return this.keyPrefix + '{' + tenantId + "}:" + quota.counterKey();
+		return key(tenantId, quota, 0, quota.shards());
+	}
+
+	/** The Redis key of one shard of this tenant's counter of this quota. */
+	public String key(String tenantId, Quota quota, int shard, int shards) {
+		String tag = (shards == 1) ? tenantId : tenantId + '~' + shard;
+		return this.keyPrefix + '{' + tag + "}:" + this.algorithms.counterKey(quota);
+	}
+
+	/** Part {@code shard} of {@code total} split into {@code shards} parts that add up to it. */
+	static long part(long total, int shard, int shards) {
+		return total / shards + ((shard < total % shards) ? 1 : 0);
+	}
+
+	private List<String> keys(String tenantId, List<Quota> quotas, int shard) {
+		int shards = shards(quotas);
+		List<String> keys = new ArrayList<>(quotas.size());
+		for (Quota quota : quotas) {
+			keys.add(key(tenantId, quota, shard, shards));
+		}
+		return keys;
+	}
+
+	private Object[] args(String member, List<Quota> quotas, int shard) {
+		int shards = shards(quotas);
+		Object[] args = new Object[1 + 5 * quotas.size()];
+		args[0] = member;
+		for (int i = 0; i < quotas.size(); i++) {
+			Quota quota = quotas.get(i);
+			Algorithm algorithm = this.algorithms.algorithm(quota);
+			int at = 1 + 5 * i;
+			args[at] = switch (algorithm) {
+				case SLIDING_COUNTER -> "2";
+				case TOKEN_BUCKET -> "3";
+				default -> "1";
+			};
+			args[at + 1] = Long.toString(part(quota.limit(), shard, shards));
+			args[at + 2] = Long.toString(quota.window().toNanos() / 1000);
+			args[at + 3] = quota.shadow() ? "1" : "0";
+			args[at + 4] = switch (algorithm) {
+				case SLIDING_COUNTER -> Integer.toString(this.algorithms.subWindows());
+				case TOKEN_BUCKET -> Long.toString(part(quota.capacity(), shard, shards));
+				default -> "0";
+			};
+		}
+		return args;
+	}
+
+	/**
+	 * The shards of a request's quotas: all quotas of a tenant have the same number (the admin API
+	 * and the configuration check it); should they differ, the largest.
+	 */
+	private static int shards(List<Quota> quotas) {
+		int shards = 1;
+		for (Quota quota : quotas) {
+			shards = Math.max(shards, quota.shards());
+		}
+		return shards;
+	}
+
+	/** What one shard used, scaled to the whole quota: an estimate when the quota is sharded. */
+	private static long wholeQuota(Quota quota, int shard, long used) {
+		if (quota.shards() == 1) {
+			return used;
+		}
+		long part = part(quota.capacity(), shard, quota.shards());
+		return (part == 0) ? used : Math.round((double) used * quota.capacity() / part);
 	}
 
 	private List<Long> execute(List<String> keys, Object[] args) {
@@ -141,16 +222,6 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 			.onErrorMap(TimeoutException.class, (ex) -> new RateLimiterUnavailableException(
 					"Redis did not answer within " + this.timeout.toMillis() + " ms", ex))
 			.block();
-	}
-
-	private static RateLimitDecision decision(List<Quota> quotas, List<Long> reply) {
-		boolean allowed = reply.get(0) == 1;
-		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
-		for (int i = 0; i < quotas.size(); i++) {
-			usages.add(new QuotaUsage(quotas.get(i), reply.get(2 + 3 * i), micros(reply.get(3 + 3 * i)),
-					reply.get(4 + 3 * i) == 1));
-		}
-		return new RateLimitDecision(allowed, usages, micros(reply.get(1)));
 	}
 
 	private static Duration micros(long micros) {

@@ -24,6 +24,10 @@ CREATE TABLE IF NOT EXISTS tl_quota (
     shadow       BOOLEAN      NOT NULL DEFAULT FALSE,
     CHECK ((tenant_id IS NULL) <> (plan IS NULL))
 );
+-- Added by TenantLimit 0.2; ALTER so that tables of 0.1 get them too.
+ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS algorithm VARCHAR(16) NOT NULL DEFAULT 'auto';
+ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS burst BIGINT NOT NULL DEFAULT 0 CHECK (burst >= 0);
+ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS shards INT NOT NULL DEFAULT 1 CHECK (shards >= 1);
 CREATE INDEX IF NOT EXISTS tl_quota_tenant_idx ON tl_quota (tenant_id);
 CREATE INDEX IF NOT EXISTS tl_quota_plan_idx ON tl_quota (plan);
 

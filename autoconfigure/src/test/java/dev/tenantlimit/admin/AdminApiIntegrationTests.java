@@ -24,10 +24,13 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
+import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
@@ -178,6 +181,41 @@ class AdminApiIntegrationTests {
 			tenantRequest().andExpect(status().isOk()).andExpect(header().string("RateLimit", containsString("r=0")));
 		}
 		admin(get("/admin/tenants/" + this.id + "/usage")).andExpect(jsonPath("$[0].used").value(1));
+	}
+
+	@Test
+	void algorithmBurstAndShardsAreStoredAndChecked() throws Exception {
+		admin(put("/admin/tenants/" + this.id + "/quotas")
+			.content("[{\"limit\":2,\"window\":\"1m\",\"algorithm\":\"token-bucket\",\"burst\":3},"
+					+ "{\"limit\":5000,\"window\":\"1h\",\"algorithm\":\"sliding-counter\"}]"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$[0].algorithm").value("token-bucket"))
+			.andExpect(jsonPath("$[0].burst").value(3))
+			.andExpect(jsonPath("$[0].shards").value(1))
+			.andExpect(jsonPath("$[1].algorithm").value("sliding-counter"));
+		// a bucket of 3 refilled at 2 a minute: three at once, then refused
+		for (int i = 0; i < 3; i++) {
+			tenantRequest().andExpect(status().isOk());
+		}
+		tenantRequest().andExpect(status().isTooManyRequests())
+			.andExpect(jsonPath("$.retryAfter").value(both(greaterThanOrEqualTo(20)).and(lessThanOrEqualTo(31))));
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":9,\"window\":\"1m\",\"algorithm\":\"leaky\"},"
+				+ "{\"limit\":9,\"window\":\"1m\",\"burst\":20},"
+				+ "{\"limit\":9,\"window\":\"1m\",\"algorithm\":\"token-bucket\",\"burst\":0},"
+				+ "{\"limit\":9,\"window\":\"1m\",\"shards\":0},{\"limit\":2,\"window\":\"1m\",\"shards\":3}]"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors", hasSize(5)))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[0].algorithm"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[1].burst"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[2].burst"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[3].shards"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[4].shards"))));
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":90,\"window\":\"1m\",\"shards\":2},"
+				+ "{\"limit\":900,\"window\":\"1h\",\"shards\":3}]"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors[0]", startsWith("every quota must have the same shards")));
+		admin(get("/admin/tenants/" + this.id + "/quotas")).andExpect(jsonPath("$", hasSize(2)))
+			.andExpect(jsonPath("$[0].algorithm").value("token-bucket"));
 	}
 
 	@Test

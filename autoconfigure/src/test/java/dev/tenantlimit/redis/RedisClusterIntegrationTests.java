@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import dev.tenantlimit.limiter.QuotaUsage;
+import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.testapp.PrivateRedisCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +56,7 @@ class RedisClusterIntegrationTests {
 	void exactLimitsForTenantsOnEveryMaster() throws Exception {
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
 		RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(redis,
-				new ReactiveStringRedisTemplate(connectionFactory), "tl:", Duration.ofSeconds(2));
+				new ReactiveStringRedisTemplate(connectionFactory), "tl:", Duration.ofSeconds(2), AlgorithmSettings.DEFAULTS);
 		List<Quota> quotas = List.of(Quota.of(7, Duration.ofMinutes(1)), Quota.of(100, Duration.ofHours(1)));
 		List<String> tenants = new ArrayList<>();
 		for (int i = 0; i < 30; i++) {
