@@ -11,6 +11,8 @@ import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.metrics.MicrometerRequestObserver;
+import dev.tenantlimit.quota.Algorithm;
+import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
 import dev.tenantlimit.security.ApiKeyTenantResolver;
 import dev.tenantlimit.security.AuthenticationTenantResolver;
@@ -51,6 +53,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class TenantLimitAutoConfigurationTests {
@@ -118,6 +121,33 @@ class TenantLimitAutoConfigurationTests {
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("tenantlimit.default-quotas[0]")
 				.hasMessageContaining("limit must be at least 1"));
+	}
+
+	@Test
+	void defaultQuotasTakeAlgorithmBurstAndShards() {
+		this.runner
+			.withPropertyValues("tenantlimit.default-quotas[0].limit=10", "tenantlimit.default-quotas[0].algorithm=token-bucket",
+					"tenantlimit.default-quotas[0].burst=30", "tenantlimit.default-quotas[0].shards=2",
+					"tenantlimit.default-quotas[1].limit=5000", "tenantlimit.default-quotas[1].window=1h",
+					"tenantlimit.default-quotas[1].shards=2")
+			.run((context) -> assertThat(ConfiguredQuotas.defaultQuotas(context.getBean(TenantLimitProperties.class)))
+				.extracting(Quota::algorithm, Quota::capacity, Quota::shards)
+				.containsExactly(tuple(Algorithm.TOKEN_BUCKET, 30L, 2), tuple(Algorithm.AUTO, 5000L, 2)));
+	}
+
+	@Test
+	void inconsistentDefaultQuotasOrAlgorithmSettingsFailStartUp() {
+		this.runner.withPropertyValues("tenantlimit.default-quotas[0].burst=30")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("tenantlimit.default-quotas[0]")
+				.hasMessageContaining("token-bucket only"));
+		this.runner.withPropertyValues("tenantlimit.default-quotas[0].shards=2", "tenantlimit.default-quotas[1].limit=9")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("the same shards"));
+		this.runner.withPropertyValues("tenantlimit.algorithms.sub-windows=1")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("tenantlimit.algorithms")
+				.hasMessageContaining("sub-windows must be from 2 to 100"));
 	}
 
 	@Test

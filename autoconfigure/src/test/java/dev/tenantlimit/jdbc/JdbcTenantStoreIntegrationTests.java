@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import dev.tenantlimit.autoconfigure.TenantLimitProperties;
 import dev.tenantlimit.autoconfigure.TenantLimitSchemaInitializer;
+import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.tenant.ApiKeys;
 import dev.tenantlimit.tenant.Tenant;
@@ -121,6 +122,31 @@ class JdbcTenantStoreIntegrationTests {
 		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> this.store.replaceQuotas("acme",
 				List.of(Quota.of(7, Duration.ofSeconds(10)), tooLong)));
 		assertThat(this.store.findQuotas("acme")).extracting(Quota::limit).containsExactly(5L);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "h2", "postgresql" })
+	void algorithmBurstAndShardsRoundTrip(String database) {
+		open(database);
+		Quota bucket = Quota.of(10, Duration.ofSeconds(1)).withAlgorithm(Algorithm.TOKEN_BUCKET, 50).withShards(4);
+		Quota counter = Quota.of(100_000, Duration.ofDays(1)).withAlgorithm(Algorithm.SLIDING_COUNTER, 0).withShards(4);
+		this.store.createTenant(new Tenant("acme", "Acme", null, TenantStatus.ACTIVE, List.of(bucket, counter)));
+		assertThat(this.store.findQuotas("acme")).satisfiesExactly((quota) -> assertThat(quota.sameRule(bucket)).isTrue(),
+				(quota) -> assertThat(quota.sameRule(counter)).isTrue());
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "h2", "postgresql" })
+	void schemaOfTheFirstReleaseGetsTheNewColumns(String database) {
+		open(database);
+		this.jdbc.sql("ALTER TABLE tl_quota DROP COLUMN algorithm").update();
+		this.jdbc.sql("ALTER TABLE tl_quota DROP COLUMN burst").update();
+		this.jdbc.sql("ALTER TABLE tl_quota DROP COLUMN shards").update();
+		this.jdbc.sql("INSERT INTO tl_tenant (tenant_id, name) VALUES ('old', 'Old')").update();
+		this.jdbc.sql("INSERT INTO tl_quota (tenant_id, quota_limit, window_ms) VALUES ('old', 5, 60000)").update();
+		initializeSchema(TestDatabases.dataSource(this.url));
+		assertThat(this.store.findQuotas("old")).singleElement()
+			.satisfies((quota) -> assertThat(quota.sameRule(Quota.of(5, Duration.ofMinutes(1)))).isTrue());
 	}
 
 	@ParameterizedTest

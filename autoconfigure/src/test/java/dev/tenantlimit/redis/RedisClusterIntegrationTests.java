@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import dev.tenantlimit.limiter.QuotaUsage;
+import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.testapp.PrivateRedisCluster;
@@ -94,6 +95,40 @@ class RedisClusterIntegrationTests {
 		assertThat(usage).extracting(QuotaUsage::used).containsExactly(7L, 7L);
 		limiter.reset("tenant-0", quotas);
 		assertThat(limiter.usage("tenant-0", quotas)).extracting(QuotaUsage::used).containsExactly(0L, 0L);
+	}
+
+	@Test
+	void hotTenantShardedOverEveryMasterStillGetsExactlyItsLimit() throws Exception {
+		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
+		RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(redis,
+				new ReactiveStringRedisTemplate(connectionFactory), "tl:", Duration.ofSeconds(2), AlgorithmSettings.DEFAULTS);
+		// the same shards on every quota, three algorithms, one request decided in one slot
+		List<Quota> quotas = List.of(Quota.of(200, Duration.ofMinutes(1)).withShards(8),
+				Quota.of(5000, Duration.ofHours(1)).withAlgorithm(Algorithm.SLIDING_COUNTER, 0).withShards(8),
+				Quota.of(1000, Duration.ofHours(1)).withAlgorithm(Algorithm.TOKEN_BUCKET, 0).withShards(8));
+		ExecutorService pool = Executors.newFixedThreadPool(16);
+		try {
+			List<Callable<Boolean>> calls = new ArrayList<>();
+			for (int i = 0; i < 400; i++) {
+				calls.add(() -> limiter.tryAcquire("hot", quotas).allowed());
+			}
+			long admitted = 0;
+			for (Future<Boolean> result : pool.invokeAll(calls)) {
+				admitted += result.get() ? 1 : 0;
+			}
+			assertThat(admitted).isEqualTo(200);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		Set<Integer> masters = new HashSet<>();
+		for (int shard = 0; shard < 8; shard++) {
+			masters.add(masterOf(limiter.key("hot", quotas.get(0), shard, 8)));
+		}
+		assertThat(masters).as("masters holding the hot tenant's shards").hasSizeGreaterThan(1);
+		assertThat(limiter.usage("hot", quotas)).extracting(QuotaUsage::used).containsExactly(200L, 200L, 200L);
+		limiter.reset("hot", quotas);
+		assertThat(limiter.usage("hot", quotas)).extracting(QuotaUsage::used).containsExactly(0L, 0L, 0L);
 	}
 
 	@Test
