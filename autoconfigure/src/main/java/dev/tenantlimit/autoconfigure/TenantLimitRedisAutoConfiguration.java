@@ -39,11 +39,8 @@ public final class TenantLimitRedisAutoConfiguration {
 	@ConditionalOnMissingBean(RateLimiter.class)
 	RedisSlidingWindowRateLimiter redisSlidingWindowRateLimiter(RedisConnectionFactory connectionFactory,
 			TenantLimitProperties properties) {
-		ReactiveStringRedisTemplate reactive = (connectionFactory instanceof ReactiveRedisConnectionFactory factory)
-				? new ReactiveStringRedisTemplate(factory) : null;
-		return new RedisSlidingWindowRateLimiter(new StringRedisTemplate(connectionFactory), reactive,
-				properties.getRedis().getKeyPrefix(), properties.getRedis().getTimeout(),
-				ConfiguredQuotas.algorithms(properties));
+		return new RedisSlidingWindowRateLimiter(connectionFactory, properties.getRedis().getKeyPrefix(),
+				properties.getRedis().getTimeout(), ConfiguredQuotas.algorithms(properties));
 	}
 
 	@Bean

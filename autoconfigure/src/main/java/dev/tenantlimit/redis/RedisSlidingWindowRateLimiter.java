@@ -2,10 +2,8 @@ package dev.tenantlimit.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,9 +18,11 @@ import dev.tenantlimit.quota.Quota;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.util.ClassUtils;
 
 /**
  * A {@link RateLimiter} that keeps each tenant's counters in Redis and decides every request with
@@ -44,7 +44,10 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 
 	private final StringRedisTemplate redis;
 
-	private final @Nullable ReactiveStringRedisTemplate reactive;
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent("io.lettuce.core.RedisFuture",
+			RedisSlidingWindowRateLimiter.class.getClassLoader());
+
+	private final @Nullable LettuceScriptRunner lettuce;
 
 	private final String keyPrefix;
 
@@ -59,25 +62,25 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 	private final AtomicInteger nextShard = new AtomicInteger(ThreadLocalRandom.current().nextInt(Quota.MAX_SHARDS));
 
 	/**
-	 * @param redis for the admin reads and resets, and for decisions when {@code reactive} is
-	 * {@code null}; then the connection's own command timeout applies
-	 * @param reactive for decisions, so that waiting for Redis is bounded by {@code timeout}
-	 * without holding a thread beyond it
+	 * @param connectionFactory the connection to Redis; with Lettuce, decisions wait at most
+	 * {@code timeout} for the reply (Lettuce's async API, without tying up another thread), else the
+	 * connection's own command timeout applies
 	 * @param keyPrefix prefix of every key
 	 * @param timeout longest wait for a decision
 	 * @param algorithms how {@code auto} quotas are counted and how fine a sliding counter is
 	 */
-	public RedisSlidingWindowRateLimiter(StringRedisTemplate redis, @Nullable ReactiveStringRedisTemplate reactive,
-			String keyPrefix, Duration timeout, AlgorithmSettings algorithms) {
-		this.redis = redis;
-		this.reactive = reactive;
+	public RedisSlidingWindowRateLimiter(RedisConnectionFactory connectionFactory, String keyPrefix, Duration timeout,
+			AlgorithmSettings algorithms) {
+		this.redis = new StringRedisTemplate(connectionFactory);
+		this.lettuce = (LETTUCE_PRESENT && connectionFactory instanceof LettuceConnectionFactory factory)
+				? new LettuceScriptRunner(factory, SCRIPT, timeout) : null;
 		this.keyPrefix = keyPrefix;
 		this.timeout = timeout;
 		this.algorithms = algorithms;
 	}
 
-	public RedisSlidingWindowRateLimiter(StringRedisTemplate redis, String keyPrefix) {
-		this(redis, null, keyPrefix, Duration.ofSeconds(1), AlgorithmSettings.DEFAULTS);
+	public RedisSlidingWindowRateLimiter(RedisConnectionFactory connectionFactory, String keyPrefix) {
+		this(connectionFactory, keyPrefix, Duration.ofSeconds(1), AlgorithmSettings.DEFAULTS);
 	}
 
 	@Override
@@ -202,8 +205,7 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 	private List<Long> execute(List<String> keys, Object[] args) {
 		List<Long> reply;
 		try {
-			reply = (this.reactive != null) ? executeReactive(this.reactive, keys, args)
-					: this.redis.execute(SCRIPT, keys, args);
+			reply = (this.lettuce != null) ? this.lettuce.execute(keys, args) : this.redis.execute(SCRIPT, keys, args);
 		}
 		catch (DataAccessException ex) {
 			throw new RateLimiterUnavailableException("Redis could not decide: " + ex.getMessage(), ex);
@@ -212,16 +214,6 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 			throw new RateLimiterUnavailableException("Unexpected reply from sliding_window.lua: " + reply, null);
 		}
 		return reply;
-	}
-
-	@SuppressWarnings("unchecked")
-	private List<Long> executeReactive(ReactiveStringRedisTemplate reactive, List<String> keys, Object[] args) {
-		return reactive.execute(SCRIPT, keys, Arrays.asList(args))
-			.next()
-			.timeout(this.timeout)
-			.onErrorMap(TimeoutException.class, (ex) -> new RateLimiterUnavailableException(
-					"Redis did not answer within " + this.timeout.toMillis() + " ms", ex))
-			.block();
 	}
 
 	private static Duration micros(long micros) {

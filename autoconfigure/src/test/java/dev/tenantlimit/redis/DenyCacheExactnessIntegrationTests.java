@@ -38,8 +38,8 @@ class DenyCacheExactnessIntegrationTests {
 
 	@Test
 	void refusesFromMemoryOnlyWhatRedisWouldRefuse() throws InterruptedException {
-		RedisSlidingWindowRateLimiter redis = new RedisSlidingWindowRateLimiter(
-				new StringRedisTemplate(connectionFactory), "tl-test-" + UUID.randomUUID() + ":");
+		RedisSlidingWindowRateLimiter redis = new RedisSlidingWindowRateLimiter(connectionFactory,
+				"tl-test-" + UUID.randomUUID() + ":");
 		AtomicInteger redisCalls = new AtomicInteger();
 		DenyCachingRateLimiter cached = new DenyCachingRateLimiter((tenant, quotas) -> {
 			redisCalls.incrementAndGet();

@@ -38,7 +38,7 @@ class RedisAlgorithmsIntegrationTests {
 
 	private final String prefix = "tl-test-" + UUID.randomUUID() + ":";
 
-	private final RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(redis, this.prefix);
+	private final RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(connectionFactory, this.prefix);
 
 	@BeforeAll
 	static void connect() {
@@ -177,7 +177,7 @@ class RedisAlgorithmsIntegrationTests {
 	void shardedTenantUnderConcurrentLoadFromThreeInstancesGetsExactlyItsLimit() throws Exception {
 		Quota sharded = Quota.of(300, Duration.ofMinutes(1)).withShards(4);
 		List<RedisSlidingWindowRateLimiter> instances = List.of(this.limiter,
-				new RedisSlidingWindowRateLimiter(redis, this.prefix), new RedisSlidingWindowRateLimiter(redis, this.prefix));
+				new RedisSlidingWindowRateLimiter(connectionFactory, this.prefix), new RedisSlidingWindowRateLimiter(connectionFactory, this.prefix));
 		AtomicInteger admitted = new AtomicInteger();
 		AtomicInteger firstRefusalAt = new AtomicInteger(-1);
 		ExecutorService pool = Executors.newFixedThreadPool(32);

@@ -56,8 +56,8 @@ class RedisClusterIntegrationTests {
 	@Test
 	void exactLimitsForTenantsOnEveryMaster() throws Exception {
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
-		RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(redis,
-				new ReactiveStringRedisTemplate(connectionFactory), "tl:", Duration.ofSeconds(2), AlgorithmSettings.DEFAULTS);
+		RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(connectionFactory, "tl:",
+				Duration.ofSeconds(2), AlgorithmSettings.DEFAULTS);
 		List<Quota> quotas = List.of(Quota.of(7, Duration.ofMinutes(1)), Quota.of(100, Duration.ofHours(1)));
 		List<String> tenants = new ArrayList<>();
 		for (int i = 0; i < 30; i++) {
@@ -100,8 +100,8 @@ class RedisClusterIntegrationTests {
 	@Test
 	void hotTenantShardedOverEveryMasterStillGetsExactlyItsLimit() throws Exception {
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
-		RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(redis,
-				new ReactiveStringRedisTemplate(connectionFactory), "tl:", Duration.ofSeconds(2), AlgorithmSettings.DEFAULTS);
+		RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(connectionFactory, "tl:",
+				Duration.ofSeconds(2), AlgorithmSettings.DEFAULTS);
 		// the same shards on every quota, three algorithms, one request decided in one slot
 		List<Quota> quotas = List.of(Quota.of(200, Duration.ofMinutes(1)).withShards(8),
 				Quota.of(5000, Duration.ofHours(1)).withAlgorithm(Algorithm.SLIDING_COUNTER, 0).withShards(8),

@@ -35,7 +35,7 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 
 	private final String prefix = "tl-test-" + UUID.randomUUID() + ":";
 
-	private final RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(redis, this.prefix);
+	private final RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(connectionFactory, this.prefix);
 
 	@BeforeAll
 	static void connect() {
@@ -175,8 +175,7 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 		dead.afterPropertiesSet();
 		dead.start();
 		try {
-			RedisSlidingWindowRateLimiter unreachable = new RedisSlidingWindowRateLimiter(
-					new StringRedisTemplate(dead), this.prefix);
+			RedisSlidingWindowRateLimiter unreachable = new RedisSlidingWindowRateLimiter(dead, this.prefix);
 			assertThatExceptionOfType(RateLimiterUnavailableException.class)
 				.isThrownBy(() -> unreachable.tryAcquire("acme", List.of(Quota.of(1, Duration.ofMinutes(1)))));
 		}
