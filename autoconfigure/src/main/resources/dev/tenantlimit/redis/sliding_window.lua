@@ -47,8 +47,12 @@ function log.record(q)
   redis.call('ZADD', q.key, int(now), ARGV[1])
   redis.call('PEXPIRE', q.key, math.floor(q.window / 1000) + 1000)
   q.used = q.used + 1
+  q.recorded = true
 end
 function log.reset(q)
+  if q.recorded then
+    return q.window
+  end
   if q.used == 0 then
     return 0
   end

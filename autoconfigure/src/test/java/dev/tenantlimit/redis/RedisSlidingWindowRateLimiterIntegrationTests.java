@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +47,18 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 	@AfterAll
 	static void disconnect() {
 		connectionFactory.destroy();
+	}
+
+	@Test
+	void loadsTheScriptAgainWhenRedisForgotIt() {
+		Quota twoPerMinute = Quota.of(2, Duration.ofMinutes(1));
+		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isTrue();
+		redis.execute((RedisCallback<Object>) (connection) -> {
+			connection.scriptingCommands().scriptFlush();
+			return null;
+		});
+		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isTrue();
+		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isFalse();
 	}
 
 	@Test
