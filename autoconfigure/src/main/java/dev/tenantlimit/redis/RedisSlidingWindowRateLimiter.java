@@ -88,7 +88,7 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		int shards = shards(quotas);
 		int shard = (shards == 1) ? 0 : Math.floorMod(this.nextShard.getAndIncrement(), shards);
 		String member = this.instanceId + ':' + this.sequence.incrementAndGet();
-		List<Long> reply = execute(keys(tenantId, quotas, shard), args(member, quotas, shard));
+		List<Long> reply = execute(keys(tenantId, quotas, shard, shards), args(member, quotas, shard, shards));
 		boolean allowed = reply.get(0) == 1;
 		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
 		for (int i = 0; i < quotas.size(); i++) {
@@ -105,7 +105,7 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		long[] used = new long[quotas.size()];
 		long[] reset = new long[quotas.size()];
 		for (int shard = 0; shard < shards; shard++) {
-			List<Long> reply = execute(keys(tenantId, quotas, shard), args(READ_ONLY, quotas, shard));
+			List<Long> reply = execute(keys(tenantId, quotas, shard, shards), args(READ_ONLY, quotas, shard, shards));
 			for (int i = 0; i < quotas.size(); i++) {
 				used[i] += reply.get(2 + 3 * i);
 				reset[i] = Math.max(reset[i], reply.get(3 + 3 * i));
@@ -122,8 +122,9 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 	public void reset(String tenantId, List<Quota> quotas) {
 		try {
 			// one DEL per slot: shards of one tenant live in different slots of a cluster
-			for (int shard = 0; shard < shards(quotas); shard++) {
-				this.redis.delete(keys(tenantId, quotas, shard));
+			int shards = shards(quotas);
+			for (int shard = 0; shard < shards; shard++) {
+				this.redis.delete(keys(tenantId, quotas, shard, shards));
 			}
 		}
 		catch (DataAccessException ex) {
@@ -147,8 +148,7 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		return total / shards + ((shard < total % shards) ? 1 : 0);
 	}
 
-	private List<String> keys(String tenantId, List<Quota> quotas, int shard) {
-		int shards = shards(quotas);
+	private List<String> keys(String tenantId, List<Quota> quotas, int shard, int shards) {
 		List<String> keys = new ArrayList<>(quotas.size());
 		for (Quota quota : quotas) {
 			keys.add(key(tenantId, quota, shard, shards));
@@ -156,8 +156,7 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		return keys;
 	}
 
-	private Object[] args(String member, List<Quota> quotas, int shard) {
-		int shards = shards(quotas);
+	private Object[] args(String member, List<Quota> quotas, int shard, int shards) {
 		Object[] args = new Object[1 + 5 * quotas.size()];
 		args[0] = member;
 		for (int i = 0; i < quotas.size(); i++) {
