@@ -4,12 +4,14 @@
 #   bash benchmarks/run.sh            # everything, ~25 minutes
 #   bash benchmarks/run.sh tables     # Redis memory per key and sliding-counter accuracy (~1 minute)
 #   bash benchmarks/run.sh jmh        # the limiter alone: decisions/s at 1, 8, 64 callers (~15 minutes)
-#   bash benchmarks/run.sh http       # filter overhead, limiter on vs off side by side, and the hot tenant
+#   bash benchmarks/run.sh http       # filter overhead: TenantLimit vs none vs bucket4j side by side; hot tenant
 #
 # Needs Redis on 127.0.0.1:6379 and, for `http`, wrk (apt-get install wrk). Not part of the build
 # or CI: figures on a shared machine are noisy, so compare the ratios measured side by side.
 # Knobs for `http`: DURATION (15s), WARMUP (60s), ROUNDS (3), CONNECTIONS (32), ALGORITHM
-# (sliding-log), JAVA_OPTS, PIN=1 to run Redis and wrk on core 0 and both JVMs on core 1.
+# (sliding-log), TENANTS (1000, round robin in the overhead rounds), JAVA_OPTS, PIN=1 to run Redis
+# and wrk on core 0 and the JVMs on core 1. bucket4j-spring-boot-starter (benchmarks/bucket4j) runs
+# the same sample app jar with the same limit, keyed by the Authorization header.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +23,11 @@ CONNECTIONS=${CONNECTIONS:-32}
 ROUNDS=${ROUNDS:-3}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 PIN=${PIN:-0}
+TENANTS=${TENANTS:-1000}
+SECRET=${SECRET:-sample-secret-change-me-0123456789abcdef}
 ON_PORT=18081
 OFF_PORT=18082
+B4J_PORT=18083
 PREFIX="tl-bench-$$:"
 
 build_benchmarks() {
@@ -57,80 +62,133 @@ jmh() {
 http() {
   command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
   mvn -B -q -ntp -pl sample-app -am package -DskipTests
-  local jar java_cpu="" wrk_cpu=""
+  mvn -B -q -ntp -Pbenchmarks -pl benchmarks/bucket4j package -DskipTests
+  local jar b4j_path java_cpu="" wrk_cpu=""
   jar=$(ls sample-app/target/tenantlimit-sample-app-*.jar | grep -v original | head -n 1)
+  b4j_path="benchmarks/bucket4j/target/lib,$(ls benchmarks/bucket4j/target/tenantlimit-benchmarks-bucket4j-*.jar)"
   if [ "$PIN" = 1 ]; then
     java_cpu="taskset -c 1"; wrk_cpu="taskset -c 0"
     taskset -a -p -c 0 "$(pgrep -x redis-server | head -n 1)" >/dev/null
   fi
-  start() { # port, extra args...
-    local port=$1; shift
-    $java_cpu java $JAVA_OPTS -jar "$jar" --server.port="$port" --logging.level.root=WARN \
+  start() { # port, java options before the class path, app args...
+    local port=$1 launch=$2; shift 2
+    $java_cpu java $JAVA_OPTS $launch --server.port="$port" --logging.level.root=WARN \
       --spring.datasource.url="jdbc:h2:mem:bench-$port" --tenantlimit.redis.key-prefix="$PREFIX" "$@" \
       > "/tmp/tenantlimit-bench-$port.log" 2>&1 &
     echo $!
   }
-  ON_PID=$(start $ON_PORT --tenantlimit.default-quotas[0].limit=1000000000 --tenantlimit.default-quotas[0].window=1s \
-    --tenantlimit.default-quotas[0].algorithm="$ALGORITHM" --logging.level.dev.tenantlimit.sample=INFO)
-  OFF_PID=$(start $OFF_PORT --tenantlimit.enabled=false --sample.demo.enabled=false)
-  trap 'kill $ON_PID $OFF_PID 2>/dev/null || true; [ "$PIN" = 1 ] && taskset -a -p -c 0-1 "$(pgrep -x redis-server | head -n 1)" >/dev/null || true' EXIT
-  for port in $ON_PORT $OFF_PORT; do
-    for _ in $(seq 1 60); do curl -sf "localhost:$port/actuator/health" >/dev/null && break; sleep 1; done
-  done
+  up() { # port: one JVM starting at a time, so none times out on a busy machine
+    for _ in $(seq 1 90); do curl -sf "localhost:$1/actuator/health" >/dev/null && return; sleep 1; done
+    echo "the app on port $1 did not start: /tmp/tenantlimit-bench-$1.log" >&2; exit 1
+  }
+  ON_PID="" OFF_PID="" B4J_PID=""
+  trap 'kill $ON_PID $OFF_PID $B4J_PID 2>/dev/null || true; [ "$PIN" = 1 ] && taskset -a -p -c 0-1 "$(pgrep -x redis-server | head -n 1)" >/dev/null || true' EXIT
+  # The same endpoint three ways: TenantLimit on (a quota nobody reaches), nothing, and
+  # bucket4j-spring-boot-starter on Lettuce with the same limit per Authorization header.
+  ON_PID=$(start $ON_PORT "-jar $jar" --tenantlimit.default-quotas[0].limit=1000000000 \
+    --tenantlimit.default-quotas[0].window=1s --tenantlimit.default-quotas[0].algorithm="$ALGORITHM" \
+    --logging.level.dev.tenantlimit.sample=INFO)
+  up $ON_PORT
+  OFF_PID=$(start $OFF_PORT "-jar $jar" --tenantlimit.enabled=false --sample.demo.enabled=false)
+  up $OFF_PORT
+  B4J_PID=$(start $B4J_PORT "-cp $jar -Dloader.path=$b4j_path -Dloader.main=dev.tenantlimit.benchmarks.bucket4j.Bucket4jSampleApplication org.springframework.boot.loader.launch.PropertiesLauncher" \
+    --tenantlimit.enabled=false --sample.demo.enabled=false --bucket4j.enabled=true \
+    --bucket4j.filters[0].cache-name=tl-bench-bucket4j --bucket4j.filters[0].url='/api/.*' \
+    --bucket4j.filters[0].rate-limits[0].cache-key="getHeader('Authorization')" \
+    --bucket4j.filters[0].rate-limits[0].bandwidths[0].capacity=1000000000 \
+    --bucket4j.filters[0].rate-limits[0].bandwidths[0].time=1 --bucket4j.filters[0].rate-limits[0].bandwidths[0].unit=seconds)
+  up $B4J_PORT
   for _ in $(seq 1 30); do grep -q 'Bearer ' "/tmp/tenantlimit-bench-$ON_PORT.log" && break; sleep 1; done
   TOKEN=$(grep -o 'Bearer [^ ]*' "/tmp/tenantlimit-bench-$ON_PORT.log" | head -n 1 | cut -d' ' -f2 | tr -d "'")
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "localhost:$ON_PORT/api/ping")" = 200 ]
+  # bucket4j must really be limiting: its answer carries its remaining-tokens header.
+  curl -s -D - -o /dev/null -H "Authorization: Bearer $TOKEN" "localhost:$B4J_PORT/api/ping" | grep -qi '^X-Rate-Limit-Remaining:' \
+    || { echo "bucket4j's filter is not active on port $B4J_PORT" >&2; exit 1; }
 
-  load() { # port, duration, connections -> wrk output
+  # TENANTS tenants, created through the admin API, and their JWTs signed with the sample app's
+  # demo secret; with no plan and no quotas of their own they get the default quota.
+  TOKENS=/tmp/tenantlimit-bench-tokens.txt; export TOKENS
+  : > "$TOKENS"
+  local exp b64 header payload
+  exp=$(( $(date +%s) + 43200 ))
+  b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+  header=$(printf '{"alg":"HS256"}' | b64)
+  for i in $(seq 1 "$TENANTS"); do
+    payload=$(printf '{"tenant_id":"bench-%d","exp":%d}' "$i" "$exp" | b64)
+    echo "$header.$payload.$(printf '%s' "$header.$payload" | openssl dgst -sha256 -hmac "$SECRET" -binary | b64)" >> "$TOKENS"
+    curl -sf -o /dev/null -u admin:admin-demo-password -H 'Content-Type: application/json' \
+      -d "{\"id\":\"bench-$i\",\"name\":\"Benchmark tenant $i\"}" "localhost:$ON_PORT/admin/tenants"
+  done
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(tail -n 1 "$TOKENS")" "localhost:$ON_PORT/api/ping")" = 200 ]
+
+  port_of() { case $1 in on) echo $ON_PORT ;; off) echo $OFF_PORT ;; bucket4j) echo $B4J_PORT ;; esac; }
+  load() { # port, duration, connections -> wrk output; one tenant (the demo JWT)
     $wrk_cpu wrk -t2 -c"$3" -d"$2" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$1/api/ping"
+  }
+  load_many() { # port, duration, connections -> wrk output; round robin over TENANTS tenants
+    $wrk_cpu wrk -t2 -c"$3" -d"$2" --latency -s benchmarks/tenants.lua "http://127.0.0.1:$1/api/ping"
   }
   rps() { awk '/Requests\/sec/ {print $2}'; }
   pct() { awk -v p="$1" '$1 == p {print $2}'; }
   total() { awk '/requests in/ {print $1}'; }
   fallbacks() { curl -s "localhost:$ON_PORT/actuator/prometheus" | awk '/^tenantlimit_requests_total\{outcome="fallback"/ {print $2}'; }
+  # Round trips: TenantLimit sends EVALSHA; bucket4j sends GET then EVAL per compare-and-swap
+  # attempt, and its script GETs again, so GET calls count both of bucket4j's trips.
+  redis_totals() { # "round trips" "Redis CPU in µs"
+    local stats cpu
+    stats=$(redis-cli info commandstats); cpu=$(redis-cli info cpu)
+    echo "$stats" | awk -F'[=,:]' '$1 == "cmdstat_evalsha" || $1 == "cmdstat_get" {c += $3} END {print c + 0}'
+    echo "$cpu" | awk -F: '$1 == "used_cpu_user" || $1 == "used_cpu_sys" {s += $2} END {printf "%.0f\n", s * 1000000}'
+  }
 
-  load $ON_PORT "$WARMUP" "$CONNECTIONS" >/dev/null; load $OFF_PORT "$WARMUP" "$CONNECTIONS" >/dev/null  # the JIT needs it
+  for side in on off bucket4j; do load_many "$(port_of $side)" "$WARMUP" "$CONNECTIONS" >/dev/null; done  # the JIT needs it
   local fallbacks_before
   fallbacks_before=$(fallbacks); fallbacks_before=${fallbacks_before:-0}
 
-  echo "### Filter overhead: $ALGORITHM, wrk -t2 -c$CONNECTIONS, $DURATION per round, PIN=$PIN"
+  echo "### Filter overhead: TenantLimit ($ALGORITHM) vs none vs bucket4j, $TENANTS tenants, wrk -t2 -c$CONNECTIONS, $DURATION per round, PIN=$PIN"
   echo
-  echo "| round | side | requests/s | p50 | p99 | non-2xx |"
-  echo "|---|---|---|---|---|---|"
-  local on_sum=0 off_sum=0 on_requests=0
+  echo "| round | side | requests/s | p50 | p99 | non-2xx | Redis round trips/request | Redis CPU µs/request |"
+  echo "|---|---|---|---|---|---|---|---|"
+  declare -A sum=([on]=0 [off]=0 [bucket4j]=0) requests=([on]=0 [off]=0 [bucket4j]=0) calls=([on]=0 [off]=0 [bucket4j]=0) usec=([on]=0 [off]=0 [bucket4j]=0)
   redis-cli config resetstat >/dev/null
   for round in $(seq 1 "$ROUNDS"); do
-    for side in on off; do
-      local port out r p50 p99 non2xx
-      port=$([ $side = on ] && echo $ON_PORT || echo $OFF_PORT)
-      out=$(load "$port" "$DURATION" "$CONNECTIONS")
-      r=$(echo "$out" | rps); p50=$(echo "$out" | pct 50%); p99=$(echo "$out" | pct 99%)
+    for side in on off bucket4j; do
+      local out r p50 p99 non2xx n before after dc du
+      before=$(redis_totals | paste -sd' ')
+      out=$(load_many "$(port_of $side)" "$DURATION" "$CONNECTIONS")
+      after=$(redis_totals | paste -sd' ')
+      r=$(echo "$out" | rps); p50=$(echo "$out" | pct 50%); p99=$(echo "$out" | pct 99%); n=$(echo "$out" | total)
       non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}'); non2xx=${non2xx:-0}
-      echo "| $round | $side | $r | $p50 | $p99 | $non2xx |"
-      if [ $side = on ]; then on_sum=$(echo "$on_sum + $r" | bc); on_requests=$((on_requests + $(echo "$out" | total)));
-      else off_sum=$(echo "$off_sum + $r" | bc); fi
+      dc=$(( ${after% *} - ${before% *} )); du=$(( ${after#* } - ${before#* } ))
+      echo "| $round | $side | $r | $p50 | $p99 | $non2xx | $(echo "scale=3; $dc / $n" | bc) | $(echo "scale=1; $du / $n" | bc) |"
+      sum[$side]=$(echo "${sum[$side]} + $r" | bc); requests[$side]=$(( ${requests[$side]} + n ))
+      calls[$side]=$(( ${calls[$side]} + dc )); usec[$side]=$(( ${usec[$side]} + du ))
     done
   done
-  local stats evalsha usec eval_calls fallbacks_after
+  local stats evalsha evalsha_usec eval_calls fallbacks_after
   stats=$(redis-cli info commandstats)
   evalsha=$(echo "$stats" | awk -F'[=,]' '/^cmdstat_evalsha:/ {print $2}')
-  usec=$(echo "$stats" | awk -F'[=,]' '/^cmdstat_evalsha:/ {print $6}')
+  evalsha_usec=$(echo "$stats" | awk -F'[=,]' '/^cmdstat_evalsha:/ {print $6}')
   eval_calls=$(echo "$stats" | awk -F'[=,]' '/^cmdstat_eval:/ {print $2}')
   fallbacks_after=$(fallbacks); fallbacks_after=${fallbacks_after:-0}
   echo
-  echo "- Throughput with the limiter / without: $(echo "scale=3; $on_sum / $off_sum" | bc)"
-  echo "- EVALSHA per request (limiter on): $(echo "scale=3; $evalsha / $on_requests" | bc) ($evalsha calls, $on_requests requests, EVAL ${eval_calls:-0})"
-  echo "- Redis CPU per decision (EVALSHA usec_per_call): $usec"
-  echo "- Decisions by the local fallback while measuring (must be 0): $(echo "$fallbacks_after - $fallbacks_before" | bc)"
+  echo "- Throughput with TenantLimit / without: $(echo "scale=3; ${sum[on]} / ${sum[off]}" | bc)"
+  echo "- Throughput with bucket4j / without: $(echo "scale=3; ${sum[bucket4j]} / ${sum[off]}" | bc)"
+  echo "- Throughput with TenantLimit / with bucket4j: $(echo "scale=3; ${sum[on]} / ${sum[bucket4j]}" | bc)"
+  echo "- Redis round trips per request: TenantLimit $(echo "scale=3; ${calls[on]} / ${requests[on]}" | bc), bucket4j $(echo "scale=3; ${calls[bucket4j]} / ${requests[bucket4j]}" | bc)"
+  echo "- Redis CPU per request (µs, used_cpu_user + used_cpu_sys): TenantLimit $(echo "scale=1; ${usec[on]} / ${requests[on]}" | bc), bucket4j $(echo "scale=1; ${usec[bucket4j]} / ${requests[bucket4j]}" | bc)"
+  echo "- EVALSHA (TenantLimit only): $evalsha calls for ${requests[on]} requests, EVAL ${eval_calls:-0}, usec_per_call $evalsha_usec"
+  echo "- Commands Redis ran, scripts' own included: $(echo "$stats" | awk -F'[:=,]' '/^cmdstat_/ && $1 != "cmdstat_info" && $1 != "cmdstat_config|resetstat" {printf "%s %s (%s µs/call); ", substr($1, 9), $3, $7}')"
+  echo "- Decisions by TenantLimit's local fallback while measuring (must be 0): $(echo "$fallbacks_after - $fallbacks_before" | bc)"
   echo
-  echo "### Hot tenant: one tenant, more and more clients, 10 s each"
+  echo "### Hot tenant: one tenant, more and more clients, 10 s each (requests/s, p99)"
   echo
-  echo "| clients | on: requests/s | on: p50 | on: p99 | off: requests/s | off: p50 | off: p99 |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| clients | TenantLimit | p99 | none | p99 | bucket4j | p99 | bucket4j non-2xx |"
+  echo "|---|---|---|---|---|---|---|---|"
   for clients in 64 128 256 512; do
-    local on off
-    on=$(load $ON_PORT 10s "$clients"); off=$(load $OFF_PORT 10s "$clients")
-    echo "| $clients | $(echo "$on" | rps) | $(echo "$on" | pct 50%) | $(echo "$on" | pct 99%) | $(echo "$off" | rps) | $(echo "$off" | pct 50%) | $(echo "$off" | pct 99%) |"
+    local on off b4j
+    on=$(load $ON_PORT 10s "$clients"); off=$(load $OFF_PORT 10s "$clients"); b4j=$(load $B4J_PORT 10s "$clients")
+    echo "| $clients | $(echo "$on" | rps) | $(echo "$on" | pct 99%) | $(echo "$off" | rps) | $(echo "$off" | pct 99%) | $(echo "$b4j" | rps) | $(echo "$b4j" | pct 99%) | $(echo "$b4j" | awk '/Non-2xx/ {print $5}') |"
   done
   echo
 }
