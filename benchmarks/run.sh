@@ -122,6 +122,10 @@ http() {
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(tail -n 1 "$TOKENS")" "localhost:$ON_PORT/api/ping")" = 200 ]
 
   port_of() { case $1 in on) echo $ON_PORT ;; off) echo $OFF_PORT ;; bucket4j) echo $B4J_PORT ;; esac; }
+  pid_of() { case $1 in on) echo "$ON_PID" ;; off) echo "$OFF_PID" ;; bucket4j) echo "$B4J_PID" ;; esac; }
+  app_cpu() { # pid -> CPU time used so far, µs
+    awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f\n", ($14 + $15) * 1000000 / hz}' "/proc/$1/stat"
+  }
   load() { # port, duration, connections -> wrk output; one tenant (the demo JWT)
     $wrk_cpu wrk -t2 -c"$3" -d"$2" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$1/api/ping"
   }
@@ -147,22 +151,22 @@ http() {
 
   echo "### Filter overhead: TenantLimit ($ALGORITHM) vs none vs bucket4j, $TENANTS tenants, wrk -t2 -c$CONNECTIONS, $DURATION per round, PIN=$PIN"
   echo
-  echo "| round | side | requests/s | p50 | p99 | non-2xx | Redis round trips/request | Redis CPU µs/request |"
-  echo "|---|---|---|---|---|---|---|---|"
-  declare -A sum=([on]=0 [off]=0 [bucket4j]=0) requests=([on]=0 [off]=0 [bucket4j]=0) calls=([on]=0 [off]=0 [bucket4j]=0) usec=([on]=0 [off]=0 [bucket4j]=0)
+  echo "| round | side | requests/s | p50 | p99 | non-2xx | Redis round trips/request | Redis CPU µs/request | app CPU µs/request |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  declare -A sum=([on]=0 [off]=0 [bucket4j]=0) requests=([on]=0 [off]=0 [bucket4j]=0) calls=([on]=0 [off]=0 [bucket4j]=0) usec=([on]=0 [off]=0 [bucket4j]=0) app=([on]=0 [off]=0 [bucket4j]=0)
   redis-cli config resetstat >/dev/null
   for round in $(seq 1 "$ROUNDS"); do
     for side in on off bucket4j; do
-      local out r p50 p99 non2xx n before after dc du
-      before=$(redis_totals | paste -sd' ')
+      local out r p50 p99 non2xx n before after dc du app_before da
+      before=$(redis_totals | paste -sd' '); app_before=$(app_cpu "$(pid_of $side)")
       out=$(load_many "$(port_of $side)" "$DURATION" "$CONNECTIONS")
-      after=$(redis_totals | paste -sd' ')
+      after=$(redis_totals | paste -sd' '); da=$(( $(app_cpu "$(pid_of $side)") - app_before ))
       r=$(echo "$out" | rps); p50=$(echo "$out" | pct 50%); p99=$(echo "$out" | pct 99%); n=$(echo "$out" | total)
       non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}'); non2xx=${non2xx:-0}
       dc=$(( ${after% *} - ${before% *} )); du=$(( ${after#* } - ${before#* } ))
-      echo "| $round | $side | $r | $p50 | $p99 | $non2xx | $(echo "scale=3; $dc / $n" | bc) | $(echo "scale=1; $du / $n" | bc) |"
+      echo "| $round | $side | $r | $p50 | $p99 | $non2xx | $(echo "scale=3; $dc / $n" | bc) | $(echo "scale=1; $du / $n" | bc) | $(echo "scale=1; $da / $n" | bc) |"
       sum[$side]=$(echo "${sum[$side]} + $r" | bc); requests[$side]=$(( ${requests[$side]} + n ))
-      calls[$side]=$(( ${calls[$side]} + dc )); usec[$side]=$(( ${usec[$side]} + du ))
+      calls[$side]=$(( ${calls[$side]} + dc )); usec[$side]=$(( ${usec[$side]} + du )); app[$side]=$(( ${app[$side]} + da ))
     done
   done
   local stats evalsha evalsha_usec eval_calls fallbacks_after
@@ -177,6 +181,7 @@ http() {
   echo "- Throughput with TenantLimit / with bucket4j: $(echo "scale=3; ${sum[on]} / ${sum[bucket4j]}" | bc)"
   echo "- Redis round trips per request: TenantLimit $(echo "scale=3; ${calls[on]} / ${requests[on]}" | bc), bucket4j $(echo "scale=3; ${calls[bucket4j]} / ${requests[bucket4j]}" | bc)"
   echo "- Redis CPU per request (µs, used_cpu_user + used_cpu_sys): TenantLimit $(echo "scale=1; ${usec[on]} / ${requests[on]}" | bc), bucket4j $(echo "scale=1; ${usec[bucket4j]} / ${requests[bucket4j]}" | bc)"
+  echo "- App CPU per request (µs, the JVM's user + system time): TenantLimit $(echo "scale=1; ${app[on]} / ${requests[on]}" | bc), none $(echo "scale=1; ${app[off]} / ${requests[off]}" | bc), bucket4j $(echo "scale=1; ${app[bucket4j]} / ${requests[bucket4j]}" | bc)"
   echo "- EVALSHA (TenantLimit only): $evalsha calls for ${requests[on]} requests, EVAL ${eval_calls:-0}, usec_per_call $evalsha_usec"
   echo "- Commands Redis ran, scripts' own included: $(echo "$stats" | awk -F'[:=,]' '/^cmdstat_/ && $1 != "cmdstat_info" && $1 != "cmdstat_config|resetstat" {printf "%s %s (%s µs/call); ", substr($1, 9), $3, $7}')"
   echo "- Decisions by TenantLimit's local fallback while measuring (must be 0): $(echo "$fallbacks_after - $fallbacks_before" | bc)"
