@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # TenantLimit's benchmarks, one command; results go to stdout as Markdown for docs/performance.md.
 #
-#   bash benchmarks/run.sh            # everything, ~25 minutes
+#   bash benchmarks/run.sh            # everything, ~30 minutes
 #   bash benchmarks/run.sh tables     # Redis memory per key and sliding-counter accuracy (~1 minute)
 #   bash benchmarks/run.sh jmh        # the limiter alone: decisions/s at 1, 8, 64 callers (~15 minutes)
-#   bash benchmarks/run.sh http       # filter overhead: TenantLimit vs none vs bucket4j side by side; hot tenant
+#   bash benchmarks/run.sh http       # TenantLimit vs none vs bucket4j side by side; hot tenant (~13 minutes)
 #
-# Needs Redis on 127.0.0.1:6379 and, for `http`, wrk (apt-get install wrk). Not part of the build
+# Needs Redis on 127.0.0.1:6379 and, for `http`, wrk and openssl (apt-get install wrk openssl). Not part of the build
 # or CI: figures on a shared machine are noisy, so compare the ratios measured side by side.
 # Knobs for `http`: DURATION (15s), WARMUP (60s), ROUNDS (3), CONNECTIONS (32), ALGORITHM
 # (sliding-log), TENANTS (1000, round robin in the overhead rounds), JAVA_OPTS, PIN=1 to run Redis
