@@ -57,6 +57,13 @@ jmh() {
     echo '```'
     echo
   done
+  echo "### JMH, one hot tenant through the failover: Redis vs the local fallback, 32 callers"
+  echo
+  echo '```'
+  java -jar benchmarks/target/benchmarks.jar FallbackBenchmark -t 32 -rf text -rff /tmp/tenantlimit-jmh.txt >/dev/null
+  cat /tmp/tenantlimit-jmh.txt
+  echo '```'
+  echo
 }
 
 http() {

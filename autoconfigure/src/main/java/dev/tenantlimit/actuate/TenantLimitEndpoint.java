@@ -52,7 +52,8 @@ public class TenantLimitEndpoint {
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("configuration", this.configuration);
 		answer.put("fallback", Map.of("active", this.fallback.isActive(), "liveInstances",
-				this.fallback.liveInstances()));
+				this.fallback.liveInstances(), "localDecisions", this.fallback.localDecisions(), "writtenBack",
+				this.fallback.writtenBack(), "outages", this.fallback.outages()));
 		return answer;
 	}
 

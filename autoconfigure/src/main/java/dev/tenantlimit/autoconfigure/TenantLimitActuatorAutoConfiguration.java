@@ -7,6 +7,8 @@ import dev.tenantlimit.actuate.TenantLimitEndpoint;
 import dev.tenantlimit.actuate.TenantLimitHealthIndicator;
 import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.limiter.QuotaUsageReader;
+import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.limiter.SharedRateLimiter;
 import dev.tenantlimit.tenant.TenantCache;
 import dev.tenantlimit.web.TenantRateLimitFilter;
 import tools.jackson.core.type.TypeReference;
@@ -72,9 +74,8 @@ public final class TenantLimitActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "tenantlimitHealthIndicator")
-		TenantLimitHealthIndicator tenantlimitHealthIndicator(RedisConnectionFactory connectionFactory,
-				FallbackState fallback) {
-			return new TenantLimitHealthIndicator(connectionFactory, fallback);
+		TenantLimitHealthIndicator tenantlimitHealthIndicator(RateLimiter rateLimiter, FallbackState fallback) {
+			return new TenantLimitHealthIndicator(SharedRateLimiter.of(rateLimiter)::reachable, fallback);
 		}
 
 	}

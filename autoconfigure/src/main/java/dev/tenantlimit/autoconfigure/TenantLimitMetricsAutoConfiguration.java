@@ -4,6 +4,7 @@ import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.metrics.MicrometerRequestObserver;
 import dev.tenantlimit.web.InFlight;
 import dev.tenantlimit.web.TenantRateLimitFilter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -46,6 +47,15 @@ public final class TenantLimitMetricsAutoConfiguration {
 				.register(registry);
 			Gauge.builder("tenantlimit.instances", fallback, FallbackState::liveInstances)
 				.description("Live instances sharing the quotas, as last counted through Redis heartbeats")
+				.register(registry);
+			FunctionCounter.builder("tenantlimit.fallback.decisions", fallback, FallbackState::localDecisions)
+				.description("Requests decided without Redis: during outages, and single replies later than the timeout")
+				.register(registry);
+			FunctionCounter.builder("tenantlimit.fallback.written.back", fallback, FallbackState::writtenBack)
+				.description("Requests admitted without Redis and written into its counters since")
+				.register(registry);
+			FunctionCounter.builder("tenantlimit.fallback.outages", fallback, FallbackState::outages)
+				.description("Times this instance held Redis for unreachable")
 				.register(registry);
 		};
 	}

@@ -500,9 +500,11 @@ public class TenantLimitProperties {
 		private String keyPrefix = "tl:";
 
 		/**
-		 * Longest wait for Redis to decide a request; past it the fail mode applies.
+		 * Longest wait for a connected Redis to decide a request. A later reply is a failure:
+		 * that request is decided by the fail mode, and Redis drops the call if it runs it
+		 * later still. An unreachable Redis is never waited for.
 		 */
-		private Duration timeout = Duration.ofMillis(100);
+		private Duration timeout = Duration.ofSeconds(1);
 
 		public Duration getTimeout() {
 			return this.timeout;
@@ -648,9 +650,18 @@ public class TenantLimitProperties {
 		private Duration heartbeatInterval = Duration.ofSeconds(5);
 
 		/**
-		 * Time Redis is left alone after it kept failing, before a request probes it again.
+		 * Time between two probes of an unreachable Redis, in the background: no request waits
+		 * for Redis meanwhile.
 		 */
 		private Duration retryInterval = Duration.ofSeconds(2);
+
+		/**
+		 * Time over which failed decisions (Redis errors, replies later than redis.timeout) are
+		 * counted; when at least half of the decisions in it failed (and at least five), Redis is
+		 * held for unreachable. A refused or lost connection, or a decision that got no reply
+		 * while nothing else came back either, counts at once. Whole seconds, at least one.
+		 */
+		private Duration failureWindow = Duration.ofSeconds(2);
 
 		public @Nullable Integer getInstances() {
 			return this.instances;
@@ -670,6 +681,14 @@ public class TenantLimitProperties {
 
 		public Duration getRetryInterval() {
 			return this.retryInterval;
+		}
+
+		public Duration getFailureWindow() {
+			return this.failureWindow;
+		}
+
+		public void setFailureWindow(Duration failureWindow) {
+			this.failureWindow = failureWindow;
 		}
 
 		public void setRetryInterval(Duration retryInterval) {

@@ -10,8 +10,12 @@ import dev.tenantlimit.limiter.ConcurrencyLeases;
 import dev.tenantlimit.limiter.DenyCachingRateLimiter;
 import dev.tenantlimit.limiter.FailoverRateLimiter;
 import dev.tenantlimit.limiter.FallbackState;
+import dev.tenantlimit.limiter.LimiterWarmup;
+import dev.tenantlimit.limiter.LocalAdmissions;
+import dev.tenantlimit.limiter.LocalFallback;
 import dev.tenantlimit.limiter.LocalSlidingWindowRateLimiter;
 import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.limiter.SharedCounts;
 import dev.tenantlimit.redis.InstanceHeartbeat;
 import dev.tenantlimit.redis.RedisTenantChanges;
 import dev.tenantlimit.redis.TenantChangeListenerContainer;
@@ -37,7 +41,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -105,9 +111,11 @@ public final class TenantLimitWebAutoConfiguration {
 			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
 			FallbackState fallbackState, ObjectProvider<RedisTenantChanges> changes,
 			ObjectProvider<ConcurrencyLeases> leases, ObjectProvider<RequestObserver> observer) {
-		RateLimiter limiter = new FailoverRateLimiter(rateLimiter,
-				new LocalSlidingWindowRateLimiter(ConfiguredQuotas.algorithms(properties)), fallbackState,
-				properties.getFallback().getRetryInterval());
+		LocalFallback fallback = new LocalFallback(
+				new LocalSlidingWindowRateLimiter(ConfiguredQuotas.algorithms(properties)), new SharedCounts(),
+				new LocalAdmissions(), fallbackState::liveInstances);
+		RateLimiter limiter = new FailoverRateLimiter(rateLimiter, fallback, fallbackState,
+				properties.getFallback().getRetryInterval(), properties.getFallback().getFailureWindow());
 		if (properties.getDenyCache().isEnabled()) {
 			DenyCachingRateLimiter denyCache = new DenyCachingRateLimiter(limiter);
 			changes.ifAvailable((published) -> published.addListener(denyCache));
@@ -118,17 +126,26 @@ public final class TenantLimitWebAutoConfiguration {
 				properties.isDryRun(), properties.getHeaders().isLegacy(),
 				new HashSet<>(properties.getExempt().getTenants()), properties.getExempt().getRoles());
 		return new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache, limiter, settings,
-				problems, concurrencyLimits(properties, leases.getIfAvailable()),
+				problems, concurrencyLimits(properties, leases.getIfAvailable(), fallbackState),
 				observer.getIfAvailable(() -> RequestObserver.NONE));
 	}
 
+	/**
+	 * Decide a few requests before the application reports ready (Spring Boot's readiness state
+	 * turns ACCEPTING_TRAFFIC after the started event), so the first burst is decided by Redis.
+	 */
+	@Bean
+	ApplicationListener<ApplicationStartedEvent> tenantLimitWarmup(TenantRateLimitFilter filter) {
+		return (event) -> new LimiterWarmup(filter.limiter(), 200, Duration.ofSeconds(5)).run();
+	}
+
 	private static @Nullable ConcurrencyLimits concurrencyLimits(TenantLimitProperties properties,
-			@Nullable ConcurrencyLeases leases) {
+			@Nullable ConcurrencyLeases leases, FallbackState fallbackState) {
 		TenantLimitProperties.Concurrency concurrency = properties.getConcurrency();
 		ConcurrencyLimits.Caps caps = new ConcurrencyLimits.Caps(concurrency.getGlobal().getRead(),
 				concurrency.getGlobal().getMutating(), concurrency.getTenant().getRead(),
 				concurrency.getTenant().getMutating());
-		return caps.any() ? new ConcurrencyLimits(caps, leases) : null;
+		return caps.any() ? new ConcurrencyLimits(caps, leases, fallbackState::isActive) : null;
 	}
 
 	@Bean

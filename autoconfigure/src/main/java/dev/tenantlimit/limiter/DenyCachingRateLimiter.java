@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * here. Only that quota's requests are refused (other paths of the tenant still go to Redis), and
  * an admin change or usage reset of the tenant forgets its refusals at once.
  */
-public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener {
+public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener, AutoCloseable {
 
 	private static final char SEPARATOR = '\0';
 
@@ -55,13 +55,22 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 		List<QuotaUsage> violated = decision.violated();
 		// with several full quotas the reply does not say when each frees up: remember none
 		// a full shard says nothing of the tenant's other shards: sharded quotas are not remembered
-		if (!decision.allowed() && violated.size() == 1 && violated.get(0).quota().shards() == 1
+		// a refusal of the fallback is of this instance's share, stricter than the shared limiter
+		if (!decision.allowed() && !decision.fallback() && violated.size() == 1
+				&& violated.get(0).quota().shards() == 1
 				&& decision.retryAfter().compareTo(Duration.ZERO) > 0) {
 			QuotaUsage usage = violated.get(0);
 			this.denials.put(key(tenantId, usage.quota()),
 					new Denial(usage, start + decision.retryAfter().toNanos(), decision.retryAfter()));
 		}
 		return decision;
+	}
+
+	@Override
+	public void close() throws Exception {
+		if (this.delegate instanceof AutoCloseable closeable) {
+			closeable.close();
+		}
 	}
 
 	@Override

@@ -2,96 +2,212 @@ package dev.tenantlimit.limiter;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import dev.tenantlimit.quota.Quota;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Applies the {@link FailMode} when the shared limiter cannot decide: {@code LOCAL} asks an
- * in-memory limiter with this instance's share of each quota, {@code OPEN} admits without
- * counting, {@code CLOSED} lets the {@link RateLimiterUnavailableException} through. A
- * Resilience4j circuit breaker stops calling a shared limiter that keeps failing, and lets a
- * probe through every {@code retryInterval}; the switch to the fallback and back is logged once
- * each way.
+ * Decides with the shared limiter while it is reachable and applies the {@link FailMode} while it
+ * is not. Slow is not down: the instance holds the shared limiter for unreachable only when its
+ * connection is refused or lost, when a decision got no reply while nothing at all came back for
+ * the whole timeout, or when failures (errors, late replies) make up half of the decisions over
+ * {@code failureWindow} (a Resilience4j time-based window). From then on no request waits for it:
+ * every request is decided by the fallback at once, and a background probe asks the shared
+ * limiter every {@code retryInterval} whether it answers again. When it does, what was admitted
+ * meanwhile is written back into the shared counters, and only then do decisions go back to it.
+ *
+ * <p>A single late reply, while others keep coming, is decided by the fallback too (the shared
+ * limiter drops a call that arrives after the instance gave up on it, so it is never counted
+ * twice), and written back a moment later.
  */
-public class FailoverRateLimiter implements RateLimiter {
+public class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(FailoverRateLimiter.class);
 
-	private final RateLimiter shared;
+	/** How soon admissions of a late reply are written back while the shared limiter is up. */
+	private static final long FLUSH_DELAY_MILLIS = 100;
 
-	private final RateLimiter local;
+	private final SharedRateLimiter shared;
+
+	private final LocalFallback fallback;
 
 	private final FallbackState state;
 
+	private final WriteBack writeBack;
+
+	private final Duration retryInterval;
+
 	private final CircuitBreaker circuitBreaker;
+
+	private final LongSupplier nanoTime;
+
+	private final ScheduledThreadPoolExecutor background;
+
+	private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+	/** When a reply of the shared limiter was last received (nanoTime). */
+	private volatile long lastReply;
+
+	private volatile long downSince;
 
 	/**
 	 * @param shared the limiter shared by every instance
-	 * @param local the in-memory limiter of {@code LOCAL}
-	 * @param state the fail mode, the instance count, and where this limiter reports whether it
-	 * is falling back
-	 * @param retryInterval how long the breaker stays open before it lets a probe through
+	 * @param fallback the decisions of {@code LOCAL}
+	 * @param state the fail mode, the instance count, and where this limiter reports what it does
+	 * @param retryInterval time between two probes of an unreachable shared limiter
+	 * @param failureWindow time over which failed decisions are counted
 	 */
-	public FailoverRateLimiter(RateLimiter shared, RateLimiter local, FallbackState state, Duration retryInterval) {
+	public FailoverRateLimiter(RateLimiter shared, LocalFallback fallback, FallbackState state, Duration retryInterval,
+			Duration failureWindow) {
+		this(SharedRateLimiter.of(shared), fallback, state, retryInterval, failureWindow, System::nanoTime);
+	}
+
+	FailoverRateLimiter(SharedRateLimiter shared, LocalFallback fallback, FallbackState state, Duration retryInterval,
+			Duration failureWindow, LongSupplier nanoTime) {
 		this.shared = shared;
-		this.local = local;
+		this.fallback = fallback;
 		this.state = state;
+		this.writeBack = new WriteBack(shared, fallback, state);
+		this.retryInterval = retryInterval;
+		this.nanoTime = nanoTime;
+		this.lastReply = nanoTime.getAsLong() - 1;
 		this.circuitBreaker = CircuitBreaker.of("tenantlimit-redis", CircuitBreakerConfig.custom()
-			.slidingWindowSize(10)
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
+			.slidingWindowSize((int) Math.max(1, failureWindow.toSeconds()))
 			.minimumNumberOfCalls(5)
 			.failureRateThreshold(50)
-			.waitDurationInOpenState(retryInterval)
-			.permittedNumberOfCallsInHalfOpenState(2)
 			.recordExceptions(RateLimiterUnavailableException.class)
 			.build());
+		this.background = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "tenantlimit-recovery");
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	@Override
 	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
+		if (this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+			return fallback(tenantId, quotas, null);
+		}
+		long sent = this.nanoTime.getAsLong();
 		RateLimitDecision decision;
 		try {
-			decision = this.circuitBreaker.executeSupplier(() -> this.shared.tryAcquire(tenantId, quotas));
+			decision = this.shared.tryAcquire(tenantId, quotas);
 		}
-		catch (RateLimiterUnavailableException | CallNotPermittedException ex) {
-			if (this.state.enter()) {
-				logger.warn("Shared rate limiter unavailable (" + ex.getMessage() + "); fail mode " + this.state.mode());
-			}
+		catch (RateLimiterUnavailableException ex) {
+			failed(ex, sent);
 			return fallback(tenantId, quotas, ex);
 		}
-		if (this.state.leave()) {
-			logger.info("Shared rate limiter available again");
-		}
+		long received = this.nanoTime.getAsLong();
+		this.lastReply = received;
+		this.circuitBreaker.onSuccess(received - sent, TimeUnit.NANOSECONDS);
+		this.fallback.remember(tenantId, decision, received);
 		return decision;
 	}
 
-	/** The breaker's state: CLOSED while the shared limiter works, OPEN while it is skipped. */
+	/** The breaker's state: CLOSED while the shared limiter decides, OPEN or FORCED_OPEN while it is skipped. */
 	public CircuitBreaker.State circuitState() {
 		return this.circuitBreaker.getState();
 	}
 
-	private RateLimitDecision fallback(String tenantId, List<Quota> quotas, RuntimeException ex) {
+	@Override
+	public void close() {
+		this.background.shutdownNow();
+	}
+
+	private void failed(RateLimiterUnavailableException ex, long sent) {
+		boolean unanswered = ex.reason() == RateLimiterUnavailableException.Reason.LATE && this.lastReply - sent < 0;
+		if (ex.reason() == RateLimiterUnavailableException.Reason.UNREACHABLE || unanswered) {
+			down(unanswered ? ex.getMessage() + ", and nothing else came back meanwhile" : ex.getMessage());
+			return;
+		}
+		this.circuitBreaker.onError(this.nanoTime.getAsLong() - sent, TimeUnit.NANOSECONDS, ex);
+		if (this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+			down("half of the decisions failed, the last one: " + ex.getMessage());
+		}
+	}
+
+	/** Hold the shared limiter for unreachable: one warning, and the probe starts. */
+	private void down(String why) {
+		this.circuitBreaker.transitionToForcedOpenState();
+		if (this.state.enter()) {
+			this.downSince = this.nanoTime.getAsLong();
+			logger.warn("Shared rate limiter unreachable (" + why + "); fail mode " + this.state.mode()
+					+ " until it answers again, probed every " + this.retryInterval.toMillis() + " ms");
+			schedule(this::probe, this.retryInterval.toMillis());
+		}
+	}
+
+	/** In the background: back to shared decisions once it answers and holds what was admitted here. */
+	private void probe() {
+		if (this.shared.reachable() && this.writeBack.run(this.nanoTime.getAsLong(), false)) {
+			this.circuitBreaker.transitionToClosedState();
+			this.fallback.clear();
+			this.state.leave();
+			logger.info("Shared rate limiter available again after "
+					+ Duration.ofNanos(this.nanoTime.getAsLong() - this.downSince).toMillis() + " ms; "
+					+ this.writeBack.lastWritten() + " requests admitted meanwhile written back");
+			// requests that were deciding locally while the breaker closed
+			flushSoon();
+			return;
+		}
+		schedule(this::probe, this.retryInterval.toMillis());
+	}
+
+	private RateLimitDecision fallback(String tenantId, List<Quota> quotas, @Nullable RateLimiterUnavailableException ex) {
 		return switch (this.state.mode()) {
-			case LOCAL -> this.local.tryAcquire(tenantId, share(quotas)).asFallback();
-			case OPEN -> new RateLimitDecision(true, List.of(), Duration.ZERO, true);
-			case CLOSED -> throw (ex instanceof RateLimiterUnavailableException unavailable) ? unavailable
-					: new RateLimiterUnavailableException("Shared rate limiter skipped while its circuit is open", ex);
+			case LOCAL -> {
+				this.state.decidedLocally();
+				RateLimitDecision decision = this.fallback.tryAcquire(tenantId, quotas);
+				if (this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
+					flushSoon();
+				}
+				yield decision;
+			}
+			case OPEN -> {
+				this.state.decidedLocally();
+				yield new RateLimitDecision(true, List.of(), Duration.ZERO, true);
+			}
+			case CLOSED -> throw (ex != null) ? ex
+					: new RateLimiterUnavailableException(RateLimiterUnavailableException.Reason.UNREACHABLE,
+							"Shared rate limiter unreachable", null);
 		};
 	}
 
-	/** Each quota divided among the live instances, at least 1; the counter keys stay the same. */
-	private List<Quota> share(List<Quota> quotas) {
-		int count = this.state.liveInstances();
-		if (count == 1) {
-			return quotas;
+	/** Write back soon what a late reply admitted while the shared limiter is up. */
+	private void flushSoon() {
+		if (this.flushScheduled.compareAndSet(false, true)) {
+			schedule(() -> {
+				this.flushScheduled.set(false);
+				if (this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED
+						&& !this.writeBack.run(this.nanoTime.getAsLong(), true)) {
+					flushSoon();
+				}
+			}, FLUSH_DELAY_MILLIS);
 		}
-		return quotas.stream()
-			.map((quota) -> quota.share(count))
-			.toList();
+	}
+
+	private void schedule(Runnable task, long delayMillis) {
+		if (!this.background.isShutdown()) {
+			this.background.schedule(() -> {
+				try {
+					task.run();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Recovery step failed; tried again later", ex);
+					schedule(task, this.retryInterval.toMillis());
+				}
+			}, delayMillis, TimeUnit.MILLISECONDS);
+		}
 	}
 
 }

@@ -7,19 +7,24 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.tenantlimit.limiter.LocalAdmissions;
 import dev.tenantlimit.limiter.QuotaUsage;
 import dev.tenantlimit.limiter.QuotaUsageReader;
 import dev.tenantlimit.limiter.RateLimitDecision;
-import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
+import dev.tenantlimit.limiter.RateLimiterUnavailableException.Reason;
+import dev.tenantlimit.limiter.SharedRateLimiter;
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.ClassUtils;
@@ -34,11 +39,23 @@ import org.springframework.util.ClassUtils;
  * <p>A tenant whose quotas have {@code shards} k &gt; 1 has k sets of keys, tagged
  * {@code {<tenant>~0}} to {@code {<tenant>~k-1}} and so in k slots; each request goes to the next
  * shard in turn and each shard enforces its part of every limit (the parts add up to the limit).
+ *
+ * <p>Each call carries a deadline on Redis's clock, estimated from earlier replies: a call that
+ * runs after this instance stopped waiting for it records nothing, so a request decided by the
+ * fallback because its reply was late is not counted twice.
  */
-public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageReader {
+public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUsageReader {
 
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> SCRIPT = LuaScripts.load("sliding_window.lua", List.class);
+
+	private static final RedisScript<Long> WRITE_BACK = LuaScripts.load("write_back.lua", Long.class);
+
+	/** Reply of a call that ran after its deadline. */
+	private static final long EXPIRED = -1;
+
+	/** Where the quotas start in a reply: allowed, retry-after, Redis's time, then three per quota. */
+	private static final int HEAD = 3;
 
 	private static final String READ_ONLY = "";
 
@@ -61,6 +78,8 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 
 	private final AtomicInteger nextShard = new AtomicInteger(ThreadLocalRandom.current().nextInt(Quota.MAX_SHARDS));
 
+	private final RedisClock clock = new RedisClock();
+
 	/**
 	 * @param connectionFactory the connection to Redis; with Lettuce, decisions wait at most
 	 * {@code timeout} for the reply (Lettuce's async API, without tying up another thread), else the
@@ -73,7 +92,7 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 			AlgorithmSettings algorithms) {
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.lettuce = (LETTUCE_PRESENT && connectionFactory instanceof LettuceConnectionFactory factory)
-				? new LettuceScriptRunner(factory, SCRIPT, timeout) : null;
+				? new LettuceScriptRunner(factory, timeout) : null;
 		this.keyPrefix = keyPrefix;
 		this.timeout = timeout;
 		this.algorithms = algorithms;
@@ -88,15 +107,67 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		int shards = shards(quotas);
 		int shard = (shards == 1) ? 0 : Math.floorMod(this.nextShard.getAndIncrement(), shards);
 		String member = this.instanceId + ':' + this.sequence.incrementAndGet();
-		List<Long> reply = execute(keys(tenantId, quotas, shard, shards), args(member, quotas, shard, shards));
+		long deadline = this.clock.deadline(System.nanoTime(), this.timeout);
+		List<Long> reply = execute(keys(tenantId, quotas, shard, shards),
+				args(member, deadline, quotas, shard, shards));
+		this.clock.observe(reply.get(2), System.nanoTime());
+		if (reply.get(0) == EXPIRED) {
+			throw new RateLimiterUnavailableException(Reason.LATE, "Redis ran the decision after its deadline", null);
+		}
+		checkSize(reply, quotas);
 		boolean allowed = reply.get(0) == 1;
 		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
 		for (int i = 0; i < quotas.size(); i++) {
 			Quota quota = quotas.get(i);
-			usages.add(new QuotaUsage(quota, wholeQuota(quota, shard, reply.get(2 + 3 * i)), micros(reply.get(3 + 3 * i)),
-					reply.get(4 + 3 * i) == 1));
+			int at = HEAD + 3 * i;
+			usages.add(new QuotaUsage(quota, wholeQuota(quota, shard, reply.get(at)), micros(reply.get(at + 1)),
+					reply.get(at + 2) == 1));
 		}
 		return new RateLimitDecision(allowed, usages, micros(reply.get(1)));
+	}
+
+	@Override
+	public boolean reachable() {
+		if (this.lettuce != null) {
+			return this.lettuce.ping();
+		}
+		try {
+			return "PONG".equals(this.redis.execute((RedisCallback<String>) (connection) -> connection.ping()));
+		}
+		catch (DataAccessException ex) {
+			return false;
+		}
+	}
+
+	/** The requests of {@code batch}, spread over the quota's shards as the shared path spreads them. */
+	@Override
+	public void writeBack(LocalAdmissions.Batch batch) {
+		Quota quota = batch.quota();
+		int shards = quota.shards();
+		for (int shard = 0; shard < shards; shard++) {
+			List<Object> args = new ArrayList<>(writeBackHead(quota, shard, shards));
+			for (int i = 0; i < batch.ages().length; i++) {
+				long count = part(batch.counts()[i], shard, shards);
+				if (count > 0) {
+					args.add(Long.toString(batch.ages()[i] / 1000));
+					args.add(Long.toString(count));
+				}
+			}
+			if (args.size() > 5) {
+				List<String> keys = List.of(key(batch.tenantId(), quota, shard, shards));
+				try {
+					if (this.lettuce != null) {
+						this.lettuce.executeForLong(WRITE_BACK, keys, args.toArray());
+					}
+					else {
+						this.redis.execute(WRITE_BACK, keys, args.toArray());
+					}
+				}
+				catch (DataAccessException ex) {
+					throw unavailable("Redis could not take the write-back: ", ex);
+				}
+			}
+		}
 	}
 
 	@Override
@@ -105,10 +176,11 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		long[] used = new long[quotas.size()];
 		long[] reset = new long[quotas.size()];
 		for (int shard = 0; shard < shards; shard++) {
-			List<Long> reply = execute(keys(tenantId, quotas, shard, shards), args(READ_ONLY, quotas, shard, shards));
+			List<Long> reply = execute(keys(tenantId, quotas, shard, shards), args(READ_ONLY, 0, quotas, shard, shards));
+			checkSize(reply, quotas);
 			for (int i = 0; i < quotas.size(); i++) {
-				used[i] += reply.get(2 + 3 * i);
-				reset[i] = Math.max(reset[i], reply.get(3 + 3 * i));
+				used[i] += reply.get(HEAD + 3 * i);
+				reset[i] = Math.max(reset[i], reply.get(HEAD + 1 + 3 * i));
 			}
 		}
 		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
@@ -128,7 +200,7 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 			}
 		}
 		catch (DataAccessException ex) {
-			throw new RateLimiterUnavailableException("Redis could not reset usage: " + ex.getMessage(), ex);
+			throw unavailable("Redis could not reset usage: ", ex);
 		}
 	}
 
@@ -156,28 +228,44 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		return keys;
 	}
 
-	private Object[] args(String member, List<Quota> quotas, int shard, int shards) {
-		Object[] args = new Object[1 + 5 * quotas.size()];
+	private Object[] args(String member, long deadline, List<Quota> quotas, int shard, int shards) {
+		Object[] args = new Object[2 + 5 * quotas.size()];
 		args[0] = member;
+		args[1] = Long.toString(deadline);
 		for (int i = 0; i < quotas.size(); i++) {
 			Quota quota = quotas.get(i);
-			Algorithm algorithm = this.algorithms.algorithm(quota);
-			int at = 1 + 5 * i;
-			args[at] = switch (algorithm) {
-				case SLIDING_COUNTER -> "2";
-				case TOKEN_BUCKET -> "3";
-				default -> "1";
-			};
+			int at = 2 + 5 * i;
+			args[at] = algorithmCode(quota);
 			args[at + 1] = Long.toString(part(quota.limit(), shard, shards));
 			args[at + 2] = Long.toString(quota.window().toNanos() / 1000);
 			args[at + 3] = quota.shadow() ? "1" : "0";
-			args[at + 4] = switch (algorithm) {
-				case SLIDING_COUNTER -> Integer.toString(this.algorithms.subWindows());
-				case TOKEN_BUCKET -> Long.toString(part(quota.capacity(), shard, shards));
-				default -> "0";
-			};
+			args[at + 4] = extra(quota, shard, shards);
 		}
 		return args;
+	}
+
+	/** The first five arguments of write_back.lua. */
+	private List<Object> writeBackHead(Quota quota, int shard, int shards) {
+		return List.of(algorithmCode(quota), Long.toString(part(quota.limit(), shard, shards)),
+				Long.toString(quota.window().toNanos() / 1000), extra(quota, shard, shards),
+				this.instanceId + ":wb" + this.sequence.incrementAndGet() + ':');
+	}
+
+	private String algorithmCode(Quota quota) {
+		return switch (this.algorithms.algorithm(quota)) {
+			case SLIDING_COUNTER -> "2";
+			case TOKEN_BUCKET -> "3";
+			default -> "1";
+		};
+	}
+
+	/** The sub-windows of a sliding counter, a token bucket's size, nothing for the log. */
+	private String extra(Quota quota, int shard, int shards) {
+		return switch (this.algorithms.algorithm(quota)) {
+			case SLIDING_COUNTER -> Integer.toString(this.algorithms.subWindows());
+			case TOKEN_BUCKET -> Long.toString(part(quota.capacity(), shard, shards));
+			default -> "0";
+		};
 	}
 
 	/**
@@ -201,18 +289,33 @@ public class RedisSlidingWindowRateLimiter implements RateLimiter, QuotaUsageRea
 		return (part == 0) ? used : Math.round((double) used * quota.capacity() / part);
 	}
 
+	@SuppressWarnings("unchecked")
 	private List<Long> execute(List<String> keys, Object[] args) {
 		List<Long> reply;
 		try {
-			reply = (this.lettuce != null) ? this.lettuce.execute(keys, args) : this.redis.execute(SCRIPT, keys, args);
+			reply = (this.lettuce != null) ? this.lettuce.execute(SCRIPT, keys, args)
+					: this.redis.execute(SCRIPT, keys, args);
 		}
 		catch (DataAccessException ex) {
-			throw new RateLimiterUnavailableException("Redis could not decide: " + ex.getMessage(), ex);
+			throw unavailable("Redis could not decide: ", ex);
 		}
-		if (reply == null || reply.size() != 2 + 3 * keys.size()) {
+		if (reply == null || reply.size() < HEAD) {
 			throw new RateLimiterUnavailableException("Unexpected reply from sliding_window.lua: " + reply, null);
 		}
 		return reply;
+	}
+
+	private static void checkSize(List<Long> reply, List<Quota> quotas) {
+		if (reply.size() != HEAD + 3 * quotas.size()) {
+			throw new RateLimiterUnavailableException("Unexpected reply from sliding_window.lua: " + reply, null);
+		}
+	}
+
+	/** A failure of Spring Data Redis (no Lettuce) as the failover needs to know it. */
+	private static RateLimiterUnavailableException unavailable(String what, DataAccessException ex) {
+		Reason reason = (ex instanceof RedisConnectionFailureException) ? Reason.UNREACHABLE
+				: (ex instanceof QueryTimeoutException) ? Reason.LATE : Reason.FAILED;
+		return new RateLimiterUnavailableException(reason, what + ex.getMessage(), ex);
 	}
 
 	private static Duration micros(long micros) {

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import dev.tenantlimit.limiter.ConcurrencyLeases;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
@@ -35,11 +36,24 @@ public class ConcurrencyLimits {
 
 	private final AtomicBoolean leasesFailing = new AtomicBoolean();
 
+	private final BooleanSupplier redisUnreachable;
+
 	/**
 	 * @param caps the caps; {@code null} ones do not apply
 	 * @param leases the shared per-tenant leases, needed when a tenant cap is set
 	 */
 	public ConcurrencyLimits(Caps caps, @Nullable ConcurrencyLeases leases) {
+		this(caps, leases, () -> false);
+	}
+
+	/**
+	 * @param caps the caps; {@code null} ones do not apply
+	 * @param leases the shared per-tenant leases, needed when a tenant cap is set
+	 * @param redisUnreachable whether the rate limiter holds Redis for unreachable: then no lease is
+	 * asked for (and no request waits for one) until it is back
+	 */
+	public ConcurrencyLimits(Caps caps, @Nullable ConcurrencyLeases leases, BooleanSupplier redisUnreachable) {
+		this.redisUnreachable = redisUnreachable;
 		this.globalRead = (caps.globalRead() != null) ? new Semaphore(caps.globalRead()) : null;
 		this.globalMutating = (caps.globalMutating() != null) ? new Semaphore(caps.globalMutating()) : null;
 		this.tenantRead = caps.tenantRead();
@@ -78,6 +92,12 @@ public class ConcurrencyLimits {
 	}
 
 	private boolean takeLease(String tenantId, String kind, String leaseId, int cap) {
+		if (this.redisUnreachable.getAsBoolean()) {
+			if (this.leasesFailing.compareAndSet(false, true)) {
+				logger.warn("Per-tenant concurrency caps not applied while Redis is unreachable");
+			}
+			return true;
+		}
 		try {
 			boolean taken = this.leases.tryAcquire(tenantId, kind, leaseId, cap);
 			if (this.leasesFailing.compareAndSet(true, false)) {

@@ -93,6 +93,11 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		this.observer = observer;
 	}
 
+	/** The limiter this filter decides with, all its layers included. */
+	public RateLimiter limiter() {
+		return this.limiter;
+	}
+
 	/** GET, HEAD and OPTIONS requests past this filter and not finished yet. */
 	public InFlight readsInFlight() {
 		return this.readsInFlight;
@@ -101,6 +106,19 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	/** Requests of other methods past this filter and not finished yet. */
 	public InFlight writesInFlight() {
 		return this.writesInFlight;
+	}
+
+	/** Stop what the limiter runs in the background (the failover's probe). */
+	@Override
+	public void destroy() {
+		if (this.limiter instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				logger.debug("Could not close the rate limiter", ex);
+			}
+		}
 	}
 
 	@Override

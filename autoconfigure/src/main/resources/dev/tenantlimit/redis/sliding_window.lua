@@ -4,7 +4,10 @@
 -- KEYS[i]      the key of quota i; all keys of one call share a {tenant} hash tag (one slot)
 -- ARGV[1]      member unique to this request (the same member is added to every log), or an
 --              empty string to only read where the quotas stand (the admin API's usage)
--- then five arguments per quota i, from ARGV[5i-3]:
+-- ARGV[2]      deadline on Redis's clock (µs), 0 for none: a call that runs later than this was
+--              given up by the instance that sent it (it decided without Redis), so it records
+--              nothing; a late call is never counted twice
+-- then five arguments per quota i, from ARGV[5i-2]:
 --   algorithm  1 sliding log (sorted set), 2 sliding counter (hash of sub-window counts),
 --              3 token bucket (hash: tokens, ts)
 --   limit      requests per window (>= 1)
@@ -12,7 +15,8 @@
 --   shadow     1 when quota i is counted but never refuses, else 0
 --   extra      sliding counter: number of sub-windows; token bucket: bucket size; log: unused
 --
--- Reply: { allowed (1 or 0), retry-after in µs (0 when allowed),
+-- Reply: { allowed (1 or 0; -1 when past the deadline, and nothing else follows),
+--          retry-after in µs (0 when allowed), Redis's time in µs,
 --          then for each quota i: used (including this request when recorded),
 --                                 µs until quota i is fully available again,
 --                                 1 when quota i refused (or, in shadow mode, would have), else 0 }
@@ -23,6 +27,10 @@
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local deadline = tonumber(ARGV[2])
+if deadline > 0 and now > deadline then
+  return { -1, 0, now }
+end
 
 -- Lua prints large numbers in %.14g; scores and fields go to Redis as exact integer strings.
 local function int(x)
@@ -157,7 +165,7 @@ local quotas = {}
 local allowed = 1
 local retry = 0
 for i = 1, #KEYS do
-  local a = 5 * i - 3
+  local a = 5 * i - 2
   local q = { key = KEYS[i], algorithm = algorithms[tonumber(ARGV[a])], limit = tonumber(ARGV[a + 1]),
               window = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1', extra = tonumber(ARGV[a + 4]),
               retry = 0 }
@@ -171,13 +179,13 @@ for i = 1, #KEYS do
   quotas[i] = q
 end
 
-local reply = { allowed, retry }
+local reply = { allowed, retry, now }
 for i, q in ipairs(quotas) do
   if allowed == 1 and not q.full and ARGV[1] ~= '' then
     q.algorithm.record(q)
   end
-  reply[3 * i] = q.used
-  reply[3 * i + 1] = q.algorithm.reset(q)
-  reply[3 * i + 2] = q.full and 1 or 0
+  reply[3 * i + 1] = q.used
+  reply[3 * i + 2] = q.algorithm.reset(q)
+  reply[3 * i + 3] = q.full and 1 or 0
 end
 return reply

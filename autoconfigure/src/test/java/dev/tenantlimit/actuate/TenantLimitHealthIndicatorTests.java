@@ -2,6 +2,7 @@ package dev.tenantlimit.actuate;
 
 import dev.tenantlimit.limiter.FailMode;
 import dev.tenantlimit.limiter.FallbackState;
+import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
 import dev.tenantlimit.testapp.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,8 @@ class TenantLimitHealthIndicatorTests {
 
 	private Health health(int port, FailMode mode) {
 		this.factory = TestRedis.connect(port);
-		return new TenantLimitHealthIndicator(this.factory, new FallbackState(mode, () -> 1)).health(true);
+		RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(this.factory, "tl-test:");
+		return new TenantLimitHealthIndicator(limiter::reachable, new FallbackState(mode, () -> 1)).health(true);
 	}
 
 }

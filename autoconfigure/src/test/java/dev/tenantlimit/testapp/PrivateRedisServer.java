@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 
 /**
@@ -17,18 +18,33 @@ public final class PrivateRedisServer implements AutoCloseable {
 
 	private final int port;
 
+	private final File dataDirectory;
+
+	private final boolean persistent;
+
 	private Process process;
 
-	private PrivateRedisServer(int port) {
+	private PrivateRedisServer(int port, boolean persistent) throws IOException {
 		this.port = port;
+		this.persistent = persistent;
+		this.dataDirectory = Files.createTempDirectory("tl-redis-" + port).toFile();
 	}
 
+	/** A server without persistence: a restart starts it empty. */
 	public static PrivateRedisServer start() throws IOException {
+		return start(false);
+	}
+
+	/**
+	 * @param persistent whether every write goes to an append-only file first
+	 * ({@code appendfsync always}), so a restart after a kill finds every acknowledged write
+	 */
+	public static PrivateRedisServer start(boolean persistent) throws IOException {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
-		PrivateRedisServer server = new PrivateRedisServer(port);
+		PrivateRedisServer server = new PrivateRedisServer(port, persistent);
 		server.restart();
 		return server;
 	}
@@ -37,10 +53,11 @@ public final class PrivateRedisServer implements AutoCloseable {
 		return this.port;
 	}
 
-	/** Start (again) on the same port, empty. */
+	/** Start (again) on the same port: empty, or with what it had when persistent. */
 	public void restart() throws IOException {
 		this.process = new ProcessBuilder("redis-server", "--port", Integer.toString(this.port), "--bind", "127.0.0.1",
-				"--save", "", "--appendonly", "no")
+				"--save", "", "--dir", this.dataDirectory.getAbsolutePath(), "--appendonly",
+				this.persistent ? "yes" : "no", "--appendfsync", "always")
 			.redirectErrorStream(true)
 			.redirectOutput(new File(System.getProperty("java.io.tmpdir"), "tl-redis-" + this.port + ".log"))
 			.start();

@@ -3,12 +3,16 @@ package dev.tenantlimit.testapp;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.web.CurrentTenant;
 import dev.tenantlimit.web.TenantContext;
 import org.slf4j.MDC;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
@@ -21,6 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 /** A small application the integration tests run TenantLimit in. */
 @SpringBootApplication
 public class TestApplication {
+
+	/** Run as a process of its own: what {@link InstanceProcess} starts. */
+	public static void main(String[] args) {
+		SpringApplication.run(TestApplication.class, args);
+	}
 
 	/** The application's own security: everything open, so only TenantLimit decides. */
 	@Bean
@@ -36,6 +45,32 @@ public class TestApplication {
 		return new InMemoryUserDetailsManager(
 				User.withUsername("admin").password("{noop}admin-secret").roles("TENANTLIMIT_ADMIN").build(),
 				User.withUsername("alice").password("{noop}alice-secret").roles("USER").build());
+	}
+
+	/**
+	 * What a test in another JVM needs to know of this instance; under {@code /diagnostics}, which
+	 * such tests exclude from TenantLimit.
+	 */
+	@RestController
+	static class DiagnosticsController {
+
+		private final FallbackState fallback;
+
+		private final ApplicationAvailability availability;
+
+		DiagnosticsController(FallbackState fallback, ApplicationAvailability availability) {
+			this.fallback = fallback;
+			this.availability = availability;
+		}
+
+		@GetMapping("/diagnostics/state")
+		Map<String, Object> state() {
+			return Map.of("ready", this.availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC,
+					"fallbackActive", this.fallback.isActive(), "localDecisions", this.fallback.localDecisions(),
+					"writtenBack", this.fallback.writtenBack(), "outages", this.fallback.outages(),
+					"liveInstances", this.fallback.liveInstances());
+		}
+
 	}
 
 	@RestController

@@ -1,30 +1,26 @@
 package dev.tenantlimit.web;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import dev.tenantlimit.actuate.TenantLimitHealthIndicator;
-import dev.tenantlimit.jdbc.JdbcTenantStore;
-import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.redis.InstanceHeartbeat;
-import dev.tenantlimit.tenant.Tenant;
-import dev.tenantlimit.tenant.TenantStatus;
 import dev.tenantlimit.testapp.PrivateRedisServer;
+import dev.tenantlimit.testapp.SharedDatabase;
 import dev.tenantlimit.testapp.TestApplication;
-import dev.tenantlimit.testapp.TestDatabases;
 import dev.tenantlimit.testapp.TestTokens;
+import dev.tenantlimit.testapp.Traffic;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,118 +28,184 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two instances on a Redis of the test's own, which the test pauses, kills and restarts: no 5xx,
- * answers within the timeout, each instance's share of the quota while Redis is away, and shared
- * counting again by itself once it is back.
+ * Two and three instances on a Redis of the test's own, which the test pauses, or kills and
+ * restarts, in the middle of a tenant's window: no 5xx, every answer within the timeout plus
+ * scheduling, together at most the limit (the fallback goes on from what Redis last said
+ * remained), and once Redis is back the window counts what was admitted locally (written back),
+ * so it refuses what would push it over.
  */
 class RedisOutageIntegrationTests {
 
-	private static final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+	private static final int LIMIT = 100;
 
-	private static PrivateRedisServer redis;
+	/** redis.timeout (1 s) plus scheduling on a busy two-core machine. */
+	private static final Duration LATENCY_BOUND = Duration.ofMillis(2500);
 
-	private static String databaseUrl;
+	private static SharedDatabase database;
 
-	private final HttpClient http = HttpClient.newHttpClient();
+	private PrivateRedisServer redis;
+
+	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
 	@BeforeAll
-	static void start() throws Exception {
-		redis = PrivateRedisServer.start();
-		databaseUrl = TestDatabases.postgresUrl();
-		for (int i = 0; i < 2; i++) {
-			instances.add(new SpringApplicationBuilder(TestApplication.class).properties("server.port=0",
-					"spring.datasource.url=" + databaseUrl, "spring.datasource.username=postgres",
-					"tenantlimit.schema.initialize=always", "tenantlimit.jwt.secret=" + TestTokens.SECRET,
-					"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port(),
-					"spring.data.redis.timeout=500ms", "spring.data.redis.connect-timeout=200ms",
-					"tenantlimit.redis.timeout=100ms", "tenantlimit.fallback.heartbeat-interval=200ms",
-					"tenantlimit.fallback.retry-interval=500ms", "spring.main.banner-mode=off")
-				.run());
-		}
+	static void createDatabase() {
+		database = new SharedDatabase();
 	}
 
 	@AfterAll
-	static void stop() throws Exception {
-		instances.forEach(ConfigurableApplicationContext::close);
-		redis.close();
-		TestDatabases.drop(databaseUrl);
+	static void dropDatabase() {
+		database.close();
 	}
 
-	@Test
-	void survivesAHungAndADeadRedisAndRecovers() throws Exception {
-		String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-		instances.get(0).getBean(JdbcTenantStore.class).createTenant(
-				new Tenant(tenant, "T", null, TenantStatus.ACTIVE, List.of(Quota.of(10, Duration.ofMinutes(1)))));
-		String key = "tl:{" + tenant + "}:w60000";
+	@AfterEach
+	void stop() throws Exception {
+		this.instances.forEach(ConfigurableApplicationContext::close);
+		this.instances.clear();
+		this.redis.close();
+	}
 
-		// shared counting, and both instances have seen each other's heartbeat
-		assertThat(request(0, tenant).statusCode()).isEqualTo(200);
-		assertThat(request(1, tenant).statusCode()).isEqualTo(200);
-		assertThat(redis.command("ZCARD " + key)).isEqualTo(":2");
-		assertThat(redis.command("ZCARD tl:instances")).isEqualTo(":2");
-		for (ConfigurableApplicationContext instance : instances) {
-			InstanceHeartbeat heartbeat = instance.getBean(InstanceHeartbeat.class);
-			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-			while (heartbeat.getAsInt() != 2 && System.nanoTime() < deadline) {
+	@ParameterizedTest(name = "{0} instances")
+	@ValueSource(ints = { 2, 3 })
+	void pausedRedis(int count) throws Exception {
+		start(count, false);
+		String tenant = tenant();
+		int before = admitThroughRedis(tenant, 60);
+
+		this.redis.command("CLIENT PAUSE 4000 ALL");
+		long resumes = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+		Traffic.Result during = Traffic.send(tenant, ports(), 200, 16);
+		awaitSharedDecisions();
+		Duration back = Duration.ofNanos(Math.max(0, System.nanoTime() - resumes));
+		Traffic.Result after = Traffic.send(tenant, ports(), 100, 16);
+
+		report("paused 4 s", count, before, during, after, back);
+		assertWithinTheLimitAndCounted(tenant, before, during, after);
+	}
+
+	@ParameterizedTest(name = "{0} instances, persistent Redis: {1}")
+	@CsvSource({ "2, true", "3, true", "3, false" })
+	void killedAndRestartedRedis(int count, boolean persistent) throws Exception {
+		start(count, persistent);
+		String tenant = tenant();
+		int before = admitThroughRedis(tenant, 30);
+
+		this.redis.kill();
+		Traffic.Result during = Traffic.send(tenant, ports(), 200, 16);
+		assertThat(this.instances.get(0).getBean(TenantLimitHealthIndicator.class).health(true).getDetails())
+			.containsEntry("decisions", "local-fallback")
+			.containsEntry("liveInstances", count);
+		this.redis.restart();
+		Duration back = awaitSharedDecisions();
+		Traffic.Result after = Traffic.send(tenant, ports(), 100, 16);
+
+		report("killed and restarted (persistent: " + persistent + ")", count, before, during, after, back);
+		if (persistent) {
+			assertWithinTheLimitAndCounted(tenant, before, during, after);
+		}
+		else {
+			// an empty Redis forgot what it counted before the outage, and only that
+			assertThat(during.admitted() + after.admitted()).isLessThanOrEqualTo(LIMIT);
+			assertThat(zcard(tenant)).isEqualTo(LIMIT);
+		}
+		assertThat(this.instances.get(0).getBean(TenantLimitHealthIndicator.class).health(true).getStatus())
+			.isEqualTo(Status.UP);
+	}
+
+	private void assertWithinTheLimitAndCounted(String tenant, int before, Traffic.Result during,
+			Traffic.Result after) {
+		assertThat(during.onlyAdmittedOrLimited()).as("answers during the outage: %s", during.statuses()).isTrue();
+		assertThat(after.onlyAdmittedOrLimited()).as("answers after it: %s", after.statuses()).isTrue();
+		assertThat(during.worst()).isLessThan(LATENCY_BOUND);
+		assertThat(before + during.admitted() + after.admitted()).as("admitted in the window").isLessThanOrEqualTo(LIMIT);
+		// the fallback admitted what remained, no more and (with even traffic) hardly less
+		assertThat(during.admitted()).isGreaterThanOrEqualTo(LIMIT - before - this.instances.size());
+		long writtenBack = this.instances.stream().mapToLong((instance) -> fallback(instance).writtenBack()).sum();
+		assertThat(writtenBack).as("written back").isEqualTo(during.admitted());
+		assertThat(zcard(tenant)).as("entries in the window").isEqualTo(before + during.admitted());
+		for (ConfigurableApplicationContext instance : this.instances) {
+			assertThat(fallback(instance).outages()).as("outages seen by one instance (no flapping)").isOne();
+		}
+	}
+
+	/**
+	 * Admit {@code requests} through Redis: most of them concurrently, the last one per instance
+	 * in turn, so each instance has just heard what remains.
+	 */
+	private int admitThroughRedis(String tenant, int requests) throws Exception {
+		List<Integer> ports = ports();
+		Traffic.Result concurrent = Traffic.send(tenant, ports, requests - ports.size(), 8);
+		int admitted = concurrent.admitted();
+		for (Integer port : ports) {
+			admitted += Traffic.send(tenant, List.of(port), 1, 1).admitted();
+		}
+		assertThat(admitted).isEqualTo(requests);
+		assertThat(zcard(tenant)).isEqualTo(requests);
+		for (ConfigurableApplicationContext instance : this.instances) {
+			assertThat(fallback(instance).localDecisions()).isZero();
+		}
+		return admitted;
+	}
+
+	/** Wait until every instance decides through Redis again; how long that took. */
+	private Duration awaitSharedDecisions() throws InterruptedException {
+		long start = System.nanoTime();
+		for (ConfigurableApplicationContext instance : this.instances) {
+			while (fallback(instance).isActive()) {
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("recovery").isLessThan(Duration.ofSeconds(30));
 				Thread.sleep(20);
 			}
-			assertThat(heartbeat.getAsInt()).as("live instances seen by each instance").isEqualTo(2);
 		}
-
-		// a hung Redis: the answer comes within the timeout, from the local fallback
-		redis.command("CLIENT PAUSE 3000 ALL");
-		long start = System.nanoTime();
-		HttpResponse<String> paused = request(0, tenant);
-		Duration pausedLatency = Duration.ofNanos(System.nanoTime() - start);
-		assertThat(paused.statusCode()).isEqualTo(200);
-		assertThat(pausedLatency).isLessThan(Duration.ofSeconds(1));
-
-		// a dead Redis: each instance admits its share (10 / 2), no 5xx, every answer quick
-		redis.kill();
-		Duration worst = Duration.ZERO;
-		List<Integer> statuses = new ArrayList<>();
-		for (int instance = 0; instance < 2; instance++) {
-			for (int i = 0; i < 10; i++) {
-				start = System.nanoTime();
-				statuses.add(request(instance, tenant).statusCode());
-				Duration latency = Duration.ofNanos(System.nanoTime() - start);
-				worst = (latency.compareTo(worst) > 0) ? latency : worst;
-			}
-		}
-		System.out.println("Redis down: worst request latency " + worst.toMillis() + " ms (paused Redis: "
-				+ pausedLatency.toMillis() + " ms)");
-		assertThat(statuses).containsOnly(200, 429);
-		// instance 0 already admitted one request locally while Redis was paused
-		assertThat(statuses.subList(0, 10).stream().filter((status) -> status == 200)).hasSize(4);
-		assertThat(statuses.subList(10, 20).stream().filter((status) -> status == 200)).hasSize(5);
-		assertThat(worst).isLessThan(Duration.ofSeconds(1));
-		Health degraded = instances.get(0).getBean(TenantLimitHealthIndicator.class).health(true);
-		assertThat(degraded.getStatus()).isEqualTo(Status.UP);
-		assertThat(degraded.getDetails()).containsEntry("decisions", "local-fallback")
-			.containsEntry("redis", "unreachable")
-			.containsEntry("liveInstances", 2);
-
-		// Redis returns, empty: both instances go back to shared counting by themselves
-		redis.restart();
-		start = System.nanoTime();
-		while (!":2".equals(redis.command("ZCARD " + key))) {
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("recovery").isLessThan(Duration.ofSeconds(30));
-			redis.command("DEL " + key);
-			request(0, tenant);
-			request(1, tenant);
-			Thread.sleep(50);
-		}
-		System.out.println("Redis back: shared counting again after " + (System.nanoTime() - start) / 1_000_000 + " ms");
-		assertThat(instances.get(0).getBean(TenantLimitHealthIndicator.class).health(true).getDetails())
-			.containsEntry("decisions", "shared");
+		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
-	private HttpResponse<String> request(int instance, String tenant) throws Exception {
-		int port = ((WebServerApplicationContext) instances.get(instance)).getWebServer().getPort();
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whoami"))
-			.header("Authorization", "Bearer " + TestTokens.forTenant(tenant))
-			.timeout(Duration.ofSeconds(10))
-			.build(), HttpResponse.BodyHandlers.ofString());
+	private void report(String what, int count, int before, Traffic.Result during, Traffic.Result after,
+			Duration back) {
+		System.out.println("Redis " + what + ", " + count + " instances, limit " + LIMIT + ": " + before
+				+ " admitted before, " + during.statuses() + " during (slowest " + during.worst().toMillis()
+				+ " ms), shared again " + back.toMillis() + " ms after Redis was back, " + after.statuses()
+				+ " after: " + (before + during.admitted() + after.admitted()) + " admitted");
+	}
+
+	private void start(int count, boolean persistent) throws Exception {
+		this.redis = PrivateRedisServer.start(persistent);
+		for (int i = 0; i < count; i++) {
+			List<String> properties = new ArrayList<>(database.properties());
+			properties.addAll(List.of("server.port=0", "tenantlimit.jwt.secret=" + TestTokens.SECRET,
+					"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + this.redis.port(),
+					"spring.data.redis.connect-timeout=200ms", "tenantlimit.fallback.heartbeat-interval=200ms",
+					"tenantlimit.fallback.retry-interval=500ms", "spring.main.banner-mode=off"));
+			this.instances.add(new SpringApplicationBuilder(TestApplication.class)
+				.properties(properties.toArray(String[]::new))
+				.run());
+		}
+		for (ConfigurableApplicationContext instance : this.instances) {
+			InstanceHeartbeat heartbeat = instance.getBean(InstanceHeartbeat.class);
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (heartbeat.getAsInt() != count && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(heartbeat.getAsInt()).as("live instances seen by each instance").isEqualTo(count);
+		}
+	}
+
+	private String tenant() {
+		String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+		database.createTenant(tenant, LIMIT, Duration.ofMinutes(1));
+		return tenant;
+	}
+
+	private long zcard(String tenant) {
+		return Long.parseLong(this.redis.command("ZCARD tl:{" + tenant + "}:w60000").substring(1));
+	}
+
+	private List<Integer> ports() {
+		return this.instances.stream()
+			.map((instance) -> ((WebServerApplicationContext) instance).getWebServer().getPort())
+			.toList();
+	}
+
+	private static FallbackState fallback(ConfigurableApplicationContext instance) {
+		return instance.getBean(FallbackState.class);
 	}
 
 }

@@ -1,0 +1,155 @@
+package dev.tenantlimit.limiter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.tenantlimit.quota.Quota;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The requests this instance admitted without the shared limiter, kept until they are written
+ * back into the shared counters. Per tenant and quota, admissions are counted in time buckets of
+ * a hundredth of the window (at least 100 ms) in a ring that spans the window: memory stays
+ * bounded however long an outage lasts, since older admissions no longer count anyway. Recording
+ * is one compare-and-set, without a lock.
+ */
+public class LocalAdmissions {
+
+	private static final long MIN_BUCKET_NANOS = Duration.ofMillis(100).toNanos();
+
+	private final Map<Key, Tally> tallies = new ConcurrentHashMap<>();
+
+	private final LongAdder pending = new LongAdder();
+
+	/** Record one admitted request under every quota it was counted in. */
+	public void record(String tenantId, List<Quota> quotas, long nanoTime) {
+		for (Quota quota : quotas) {
+			this.tallies.computeIfAbsent(new Key(tenantId, quota), (key) -> new Tally(quota.window())).record(nanoTime);
+		}
+		this.pending.increment();
+	}
+
+	/** Whether requests were admitted since the last {@link #drain}. */
+	public boolean hasPending() {
+		return this.pending.sum() > 0;
+	}
+
+	/**
+	 * Take everything recorded so far, as counts by age at {@code nanoTime}; a tally left empty
+	 * twice in a row is dropped.
+	 */
+	public List<Batch> drain(long nanoTime) {
+		this.pending.reset();
+		List<Batch> batches = new ArrayList<>();
+		Iterator<Map.Entry<Key, Tally>> entries = this.tallies.entrySet().iterator();
+		while (entries.hasNext()) {
+			Map.Entry<Key, Tally> entry = entries.next();
+			Batch batch = entry.getValue().drain(entry.getKey(), nanoTime);
+			if (batch != null) {
+				batches.add(batch);
+			}
+			else if (entry.getValue().idle++ > 0) {
+				entries.remove();
+			}
+		}
+		return batches;
+	}
+
+	/**
+	 * Admissions of one tenant under one quota.
+	 *
+	 * @param tenantId the tenant
+	 * @param quota the quota they were counted in (its full limit, not a share)
+	 * @param ages how long before the drain each group was admitted, at the latest (nanoseconds)
+	 * @param counts how many requests each group holds
+	 */
+	public record Batch(String tenantId, Quota quota, long[] ages, long[] counts) {
+
+		public long total() {
+			long total = 0;
+			for (long count : this.counts) {
+				total += count;
+			}
+			return total;
+		}
+
+	}
+
+	private record Key(String tenantId, Quota quota) {
+
+	}
+
+	/** A ring of buckets; each slot packs the bucket's number (low 32 bits) and its count. */
+	private static final class Tally {
+
+		private final long windowNanos;
+
+		private final long bucketNanos;
+
+		private final AtomicLongArray slots;
+
+		/** Drains in a row that found nothing; touched by the draining thread only. */
+		private int idle;
+
+		Tally(Duration window) {
+			this.windowNanos = window.toNanos();
+			this.bucketNanos = Math.max(MIN_BUCKET_NANOS, window.toNanos() / 100);
+			this.slots = new AtomicLongArray((int) (window.toNanos() / this.bucketNanos) + 2);
+		}
+
+		void record(long nanoTime) {
+			long bucket = Math.floorDiv(nanoTime, this.bucketNanos);
+			int slot = (int) Math.floorMod(bucket, (long) this.slots.length());
+			while (true) {
+				long packed = this.slots.get(slot);
+				// a slot of an older bucket holds admissions older than the window: overwrite them
+				long next = (number(packed) == (int) bucket) ? packed + (1L << 32) : pack(bucket, 1);
+				if (this.slots.compareAndSet(slot, packed, next)) {
+					return;
+				}
+			}
+		}
+
+		@Nullable Batch drain(Key key, long nanoTime) {
+			long current = Math.floorDiv(nanoTime, this.bucketNanos);
+			List<long[]> taken = new ArrayList<>();
+			for (int slot = 0; slot < this.slots.length(); slot++) {
+				long packed = this.slots.getAndUpdate(slot, (value) -> value & 0xFFFFFFFFL);
+				long count = packed >>> 32;
+				long bucket = current - (int) ((int) current - number(packed));
+				long age = Math.max(0, nanoTime - (bucket + 1) * this.bucketNanos);
+				// older than the window: they no longer count anywhere
+				if (count > 0 && age < this.windowNanos) {
+					taken.add(new long[] { age, count });
+				}
+			}
+			if (taken.isEmpty()) {
+				return null;
+			}
+			this.idle = 0;
+			long[] ages = new long[taken.size()];
+			long[] counts = new long[taken.size()];
+			for (int i = 0; i < ages.length; i++) {
+				ages[i] = taken.get(i)[0];
+				counts[i] = taken.get(i)[1];
+			}
+			return new Batch(key.tenantId(), key.quota(), ages, counts);
+		}
+
+		private static int number(long packed) {
+			return (int) packed;
+		}
+
+		private static long pack(long bucket, long count) {
+			return (count << 32) | (bucket & 0xFFFFFFFFL);
+		}
+
+	}
+
+}

@@ -1,0 +1,78 @@
+-- Adds to one quota's counter the requests an instance admitted while it decided without Redis,
+-- into the windows they were admitted in, so the window that straddles an outage counts them and
+-- refuses what would push it over the limit. Times come as ages (µs before this call runs), so
+-- the instance's clock need not agree with Redis's: an age measured before the call was sent
+-- places an admission a little later than it was, which only keeps it counted a little longer.
+--
+-- KEYS[1]   the quota's key (as sliding_window.lua names it)
+-- ARGV[1]   algorithm: 1 sliding log, 2 sliding counter, 3 token bucket
+-- ARGV[2]   limit (the log keeps at most this many entries; see below)
+-- ARGV[3]   window in µs
+-- ARGV[4]   sliding counter: sub-windows; token bucket: bucket size; log: unused
+-- ARGV[5]   member prefix, unique to this write-back
+-- then pairs from ARGV[6]: age in µs, number of admissions of that age
+--
+-- Reply: the number of admissions written (those still inside the window).
+--
+-- The log keeps only its newest `limit` entries: a request fits again when the entry
+-- (count - limit) from the oldest expires, and that entry is the oldest of the newest `limit`, so
+-- trimming changes no decision and keeps memory bounded.
+
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local key, algorithm, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
+local window, extra, prefix = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+
+local function int(x)
+  return string.format('%.0f', x)
+end
+
+local written = 0
+if algorithm == 1 then
+  for p = 6, #ARGV, 2 do
+    local at, count = now - tonumber(ARGV[p]), tonumber(ARGV[p + 1])
+    if at > now - window then
+      for n = 1, math.min(count, limit) do
+        redis.call('ZADD', key, int(at), prefix .. p .. ':' .. n)
+      end
+      written = written + count
+    end
+  end
+  if written > 0 then
+    redis.call('ZREMRANGEBYRANK', key, 0, -limit - 1)
+    redis.call('PEXPIRE', key, math.floor(window / 1000) + 1000)
+  end
+elseif algorithm == 2 then
+  local sub = math.floor(window / extra)
+  local oldest = math.floor(now / sub) - extra
+  for p = 6, #ARGV, 2 do
+    local j, count = math.floor((now - tonumber(ARGV[p])) / sub), tonumber(ARGV[p + 1])
+    if j >= oldest then
+      redis.call('HINCRBY', key, int(j), count)
+      written = written + count
+    end
+  end
+  if written > 0 then
+    redis.call('PEXPIRE', key, math.floor((window + sub) / 1000) + 1000)
+  end
+else
+  -- what was admitted within the last window comes off the tokens now: the bucket refills from
+  -- there, as if those requests had just been made (never more generous than the real times)
+  for p = 6, #ARGV, 2 do
+    if tonumber(ARGV[p]) < window then
+      written = written + tonumber(ARGV[p + 1])
+    end
+  end
+  if written > 0 then
+    local rate = limit / window
+    local state = redis.call('HMGET', key, 'tokens', 'ts')
+    local tokens = extra
+    if state[1] then
+      tokens = math.min(extra, tonumber(state[1]) + (now - tonumber(state[2])) * rate)
+    end
+    tokens = tokens - written
+    redis.call('HSET', key, 'tokens', string.format('%.17g', tokens), 'ts', int(now))
+    redis.call('PEXPIRE', key, math.floor((extra - tokens) / rate / 1000) + 1000)
+  end
+end
+return written
