@@ -43,7 +43,12 @@ public final class SharedDatabase implements AutoCloseable {
 
 	/** Store a tenant with one quota over every path. */
 	public void createTenant(String id, long limit, Duration window) {
-		this.store.createTenant(new Tenant(id, id, null, TenantStatus.ACTIVE, List.of(Quota.of(limit, window))));
+		createTenant(id, Quota.of(limit, window));
+	}
+
+	/** Store a tenant with one quota. */
+	public void createTenant(String id, Quota quota) {
+		this.store.createTenant(new Tenant(id, id, null, TenantStatus.ACTIVE, List.of(quota)));
 	}
 
 	@Override

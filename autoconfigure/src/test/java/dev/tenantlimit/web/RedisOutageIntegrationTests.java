@@ -7,6 +7,8 @@ import java.util.UUID;
 
 import dev.tenantlimit.actuate.TenantLimitHealthIndicator;
 import dev.tenantlimit.limiter.FallbackState;
+import dev.tenantlimit.quota.Algorithm;
+import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.redis.InstanceHeartbeat;
 import dev.tenantlimit.testapp.PrivateRedisServer;
 import dev.tenantlimit.testapp.SharedDatabase;
@@ -18,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Status;
@@ -64,11 +65,11 @@ class RedisOutageIntegrationTests {
 		this.redis.close();
 	}
 
-	@ParameterizedTest(name = "{0} instances")
-	@ValueSource(ints = { 2, 3 })
-	void pausedRedis(int count) throws Exception {
+	@ParameterizedTest(name = "{0} instances, {1}")
+	@CsvSource({ "2, sliding-log", "3, sliding-log", "2, sliding-counter" })
+	void pausedRedis(int count, String algorithm) throws Exception {
 		start(count, false);
-		String tenant = tenant();
+		String tenant = tenant(Algorithm.of(algorithm));
 		int before = admitThroughRedis(tenant, 60);
 
 		this.redis.command("CLIENT PAUSE 4000 ALL");
@@ -78,7 +79,7 @@ class RedisOutageIntegrationTests {
 		Duration back = Duration.ofNanos(Math.max(0, System.nanoTime() - resumes));
 		Traffic.Result after = Traffic.send(tenant, ports(), 100, 16);
 
-		report("paused 4 s", count, before, during, after, back);
+		report("paused 4 s (" + algorithm + ")", count, before, during, after, back);
 		assertWithinTheLimitAndCounted(tenant, before, during, after);
 	}
 
@@ -86,7 +87,7 @@ class RedisOutageIntegrationTests {
 	@CsvSource({ "2, true", "3, true", "3, false" })
 	void killedAndRestartedRedis(int count, boolean persistent) throws Exception {
 		start(count, persistent);
-		String tenant = tenant();
+		String tenant = tenant(Algorithm.SLIDING_LOG);
 		int before = admitThroughRedis(tenant, 30);
 
 		this.redis.kill();
@@ -188,14 +189,21 @@ class RedisOutageIntegrationTests {
 		}
 	}
 
-	private String tenant() {
+	private String tenant(Algorithm algorithm) {
 		String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-		database.createTenant(tenant, LIMIT, Duration.ofMinutes(1));
+		database.createTenant(tenant, Quota.of(LIMIT, Duration.ofMinutes(1)).withAlgorithm(algorithm, 0));
 		return tenant;
 	}
 
+	/** What the tenant's window holds: the log's entries, or the sliding counter's sub-window counts. */
 	private long zcard(String tenant) {
-		return Long.parseLong(this.redis.command("ZCARD tl:{" + tenant + "}:w60000").substring(1));
+		String log = this.redis.command("ZCARD tl:{" + tenant + "}:w60000");
+		if (!":0".equals(log)) {
+			return Long.parseLong(log.substring(1));
+		}
+		String sum = this.redis.command("EVAL \"local s = 0 for _, v in ipairs(redis.call('HVALS', KEYS[1])) do "
+				+ "s = s + tonumber(v) end return s\" 1 tl:{" + tenant + "}:w60000:c10");
+		return Long.parseLong(sum.substring(1));
 	}
 
 	private List<Integer> ports() {
