@@ -44,6 +44,19 @@ class DenyCachingRateLimiterTests {
 	}
 
 	@Test
+	void aRefusalOfTheFallbackIsNotRemembered() {
+		DenyCachingRateLimiter overFallback = new DenyCachingRateLimiter((tenant, quotas) -> {
+			this.calls.incrementAndGet();
+			return this.limiter.tryAcquire(tenant, quotas).asFallback();
+		}, this.now::get);
+		for (int i = 0; i < 4; i++) {
+			overFallback.tryAcquire("acme", List.of(this.twoPer10s));
+		}
+		// this instance's share is stricter than Redis: Redis decides again once it is back
+		assertThat(this.calls).hasValue(4);
+	}
+
+	@Test
 	void onlyRequestsCountedByTheFullQuotaAreRefusedFromMemory() {
 		Quota writes = new Quota(null, 1, Duration.ofMinutes(1), "/api/**", Set.of("POST"));
 		Quota all = Quota.of(100, Duration.ofMinutes(1));

@@ -3,6 +3,7 @@ package dev.tenantlimit.limiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantlimit.quota.Quota;
@@ -58,7 +59,7 @@ class LocalFallbackTests {
 
 	@Test
 	void aRefusalByAnotherQuotaGivesTheAllowanceBack() {
-		Quota twoPerMinute = new Quota(null, 2, Duration.ofMinutes(1), "/**", java.util.Set.of("POST"));
+		Quota twoPerMinute = new Quota(null, 2, Duration.ofMinutes(1), "/**", Set.of("POST"));
 		this.counts.remember("acme", decision(90, Duration.ofSeconds(50)), this.now.get());
 		LocalFallback fallback = fallback(1);
 		List<Quota> both = List.of(this.hundredPerMinute, twoPerMinute);
@@ -67,6 +68,17 @@ class LocalFallbackTests {
 		}
 		// two admitted under both, the refused three did not use up the 10 that remained
 		assertThat(admitted(fallback, 100)).isEqualTo(8);
+	}
+
+	@Test
+	void aShadowQuotaIsCountedButNeverRefuses() {
+		Quota shadow = new Quota(null, 100, Duration.ofMinutes(1), "/**", Set.of(), true);
+		this.counts.remember("acme", new RateLimitDecision(true, List.of(new QuotaUsage(shadow, 100, Duration.ofSeconds(50),
+				true)), Duration.ZERO), this.now.get());
+		LocalFallback fallback = fallback(1);
+		for (int i = 0; i < 150; i++) {
+			assertThat(fallback.tryAcquire("acme", List.of(shadow)).allowed()).isTrue();
+		}
 	}
 
 	@Test
