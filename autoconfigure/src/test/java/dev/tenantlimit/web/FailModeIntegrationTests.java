@@ -88,6 +88,12 @@ class FailModeIntegrationTests {
 				.counter()
 				.count()).isEqualTo(4);
 			assertThat(FailModeIntegrationTests.this.meters.get("tenantlimit.fallback.active").gauge().value()).isOne();
+			assertThat(FailModeIntegrationTests.this.meters.get("tenantlimit.fallback.decisions").functionCounter()
+				.count()).isGreaterThanOrEqualTo(4);
+			assertThat(FailModeIntegrationTests.this.meters.get("tenantlimit.fallback.outages").functionCounter()
+				.count()).isOne();
+			assertThat(FailModeIntegrationTests.this.meters.get("tenantlimit.fallback.written.back").functionCounter()
+				.count()).isZero();
 		}
 
 	}
