@@ -31,7 +31,7 @@ B4J_PORT=18083
 PREFIX="tl-bench-$$:"
 
 build_benchmarks() {
-  mvn -B -q -ntp -Pbenchmarks -pl benchmarks -am package -DskipTests
+  ./mvnw -B -q -ntp -Pbenchmarks -pl benchmarks -am package -DskipTests
 }
 
 tables() {
@@ -68,8 +68,8 @@ jmh() {
 
 http() {
   command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-  mvn -B -q -ntp -pl sample-app -am package -DskipTests
-  mvn -B -q -ntp -Pbenchmarks -pl benchmarks/bucket4j package -DskipTests
+  ./mvnw -B -q -ntp -pl sample-app -am package -DskipTests
+  ./mvnw -B -q -ntp -Pbenchmarks -pl benchmarks/bucket4j package -DskipTests
   local jar b4j_path java_cpu="" wrk_cpu=""
   jar=$(ls sample-app/target/tenantlimit-sample-app-*.jar | grep -v original | head -n 1)
   b4j_path="benchmarks/bucket4j/target/lib,$(ls benchmarks/bucket4j/target/tenantlimit-benchmarks-bucket4j-*.jar)"

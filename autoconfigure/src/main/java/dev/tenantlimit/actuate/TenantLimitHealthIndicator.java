@@ -11,8 +11,9 @@ import org.springframework.boot.health.contributor.Health;
  * The limiter's Redis as the application sees it: UP while Redis answers; while it does not,
  * UP with {@code decisions: local-fallback} (or {@code open}) when the fail mode keeps serving,
  * so a Redis outage does not take instances out of service, and DOWN only with fail mode
- * {@code closed}, when requests are refused. Redis is asked with the limiter's own probe, which
- * never waits on a connection that is not open, so a health check stays quick during an outage.
+ * {@code closed}, when requests are refused. Redis is asked with the limiter's own probe (no wait
+ * on a connection that is not open), and not at all while the limiter holds it for unreachable, so
+ * a health check stays quick during an outage.
  */
 public class TenantLimitHealthIndicator extends AbstractHealthIndicator {
 
@@ -34,12 +35,12 @@ public class TenantLimitHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.withDetail("failMode", this.fallback.mode().name().toLowerCase())
 			.withDetail("liveInstances", this.fallback.liveInstances());
-		boolean answers = this.redisAnswers.getAsBoolean();
-		if (answers && !this.fallback.isActive()) {
+		// while the limiter holds Redis for unreachable its probe asks Redis; a health check need not wait too
+		if (!this.fallback.isActive() && this.redisAnswers.getAsBoolean()) {
 			builder.up().withDetail("decisions", "shared");
 			return;
 		}
-		builder.withDetail("redis", answers ? "recovering" : "unreachable");
+		builder.withDetail("redis", "unreachable");
 		switch (this.fallback.mode()) {
 			case LOCAL -> builder.up().withDetail("decisions", "local-fallback");
 			case OPEN -> builder.up().withDetail("decisions", "open");

@@ -1,11 +1,16 @@
 package dev.tenantlimit.autoconfigure;
 
-import dev.tenantlimit.limiter.RateLimiter;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import dev.tenantlimit.limiter.ConcurrencyLeases;
+import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.redis.InstanceHeartbeat;
 import dev.tenantlimit.redis.RedisConcurrencyLeases;
 import dev.tenantlimit.redis.RedisMemoryPolicyCheck;
 import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,10 +19,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -68,6 +75,26 @@ public final class TenantLimitRedisAutoConfiguration {
 			thread.setDaemon(true);
 			thread.start();
 		};
+	}
+
+	/**
+	 * Lettuce waits up to 30 s between reconnect attempts after a long outage; capped at the
+	 * fallback's retry interval, instances return to shared counting within about one interval of
+	 * each other once Redis is back (while some still decide locally, the bound on what an outage
+	 * admits grows by what they admit).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ClientResources.class)
+	static class LettuceReconnectConfiguration {
+
+		@Bean
+		ClientResourcesBuilderCustomizer tenantLimitReconnectDelay(TenantLimitProperties properties) {
+			Duration cap = properties.getFallback().getRetryInterval();
+			return (builder) -> builder.reconnectDelay(
+					Delay.exponential(Duration.ofMillis(1), cap.isZero() ? Duration.ofMillis(1) : cap, 2,
+							TimeUnit.MILLISECONDS));
+		}
+
 	}
 
 	@Bean

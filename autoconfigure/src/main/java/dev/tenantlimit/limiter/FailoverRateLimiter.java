@@ -2,6 +2,7 @@ package dev.tenantlimit.limiter;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,6 +53,8 @@ public class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 	private final ScheduledThreadPoolExecutor background;
 
 	private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+	private final AtomicBoolean probeScheduled = new AtomicBoolean();
 
 	/** When a reply of the shared limiter was last received (nanoTime). */
 	private volatile long lastReply;
@@ -119,9 +122,13 @@ public class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 		return this.circuitBreaker.getState();
 	}
 
+	/** Stop the background work; what a late reply admitted is written back now if Redis is up. */
 	@Override
 	public void close() {
 		this.background.shutdownNow();
+		if (this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED && this.fallback.hasPending()) {
+			this.writeBack.run(this.nanoTime.getAsLong());
+		}
 	}
 
 	private void failed(RateLimiterUnavailableException ex, long sent) {
@@ -136,26 +143,36 @@ public class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 		}
 	}
 
-	/** Hold the shared limiter for unreachable: one warning, and the probe starts. */
+	/** Hold the shared limiter for unreachable: one warning, and a probe is on its way. */
 	private void down(String why) {
 		this.circuitBreaker.transitionToForcedOpenState();
 		if (this.state.enter()) {
 			this.downSince = this.nanoTime.getAsLong();
 			logger.warn("Shared rate limiter unreachable (" + why + "); fail mode " + this.state.mode()
 					+ " until it answers again, probed every " + this.retryInterval.toMillis() + " ms");
-			schedule(this::probe, this.retryInterval.toMillis());
+		}
+		if (this.probeScheduled.compareAndSet(false, true)
+				&& !schedule(this::probe, this.retryInterval.toMillis())) {
+			this.probeScheduled.set(false);
 		}
 	}
 
-	/** In the background: back to shared decisions once it answers and holds what was admitted here. */
+	/**
+	 * In the background: back to shared decisions once it answers and holds what was admitted
+	 * here. The probe is marked done before the breaker closes, so a failure right after starts
+	 * the next one.
+	 */
 	private void probe() {
-		if (this.shared.reachable() && this.writeBack.run(this.nanoTime.getAsLong(), false)) {
+		if (this.shared.reachable() && this.writeBack.run(this.nanoTime.getAsLong())) {
+			this.fallback.startAfresh();
+			this.probeScheduled.set(false);
+			boolean wasDown = this.state.leave();
 			this.circuitBreaker.transitionToClosedState();
-			this.fallback.clear();
-			this.state.leave();
-			logger.info("Shared rate limiter available again after "
-					+ Duration.ofNanos(this.nanoTime.getAsLong() - this.downSince).toMillis() + " ms; "
-					+ this.writeBack.lastWritten() + " requests admitted meanwhile written back");
+			if (wasDown) {
+				logger.info("Shared rate limiter available again after "
+						+ Duration.ofNanos(this.nanoTime.getAsLong() - this.downSince).toMillis() + " ms; "
+						+ this.writeBack.lastWritten() + " requests admitted meanwhile written back");
+			}
 			// requests that were deciding locally while the breaker closed
 			flushSoon();
 			return;
@@ -185,19 +202,20 @@ public class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 
 	/** Write back soon what a late reply admitted while the shared limiter is up. */
 	private void flushSoon() {
-		if (this.flushScheduled.compareAndSet(false, true)) {
-			schedule(() -> {
-				this.flushScheduled.set(false);
-				if (this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED
-						&& !this.writeBack.run(this.nanoTime.getAsLong(), true)) {
-					flushSoon();
-				}
-			}, FLUSH_DELAY_MILLIS);
+		if (this.flushScheduled.compareAndSet(false, true) && !schedule(() -> {
+			this.flushScheduled.set(false);
+			if (this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED
+					&& !this.writeBack.run(this.nanoTime.getAsLong())) {
+				flushSoon();
+			}
+		}, FLUSH_DELAY_MILLIS)) {
+			this.flushScheduled.set(false);
 		}
 	}
 
-	private void schedule(Runnable task, long delayMillis) {
-		if (!this.background.isShutdown()) {
+	/** @return false when the limiter is closed and nothing runs any more */
+	private boolean schedule(Runnable task, long delayMillis) {
+		try {
 			this.background.schedule(() -> {
 				try {
 					task.run();
@@ -207,6 +225,10 @@ public class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 					schedule(task, this.retryInterval.toMillis());
 				}
 			}, delayMillis, TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
 		}
 	}
 

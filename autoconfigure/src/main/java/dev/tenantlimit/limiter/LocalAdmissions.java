@@ -15,9 +15,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The requests this instance admitted without the shared limiter, kept until they are written
  * back into the shared counters. Per tenant and quota, admissions are counted in time buckets of
- * a hundredth of the window (at least 100 ms) in a ring that spans the window: memory stays
- * bounded however long an outage lasts, since older admissions no longer count anyway. Recording
- * is one compare-and-set, without a lock.
+ * a hundredth of the span they count in (the window; for a token bucket larger than its limit, the
+ * time it takes to refill) in a ring over that span: memory stays bounded however long an outage
+ * lasts, since older admissions no longer count anyway. Recording is one compare-and-set, without
+ * a lock.
  */
 public class LocalAdmissions {
 
@@ -30,7 +31,7 @@ public class LocalAdmissions {
 	/** Record one admitted request under every quota it was counted in. */
 	public void record(String tenantId, List<Quota> quotas, long nanoTime) {
 		for (Quota quota : quotas) {
-			this.tallies.computeIfAbsent(new Key(tenantId, quota), (key) -> new Tally(quota.window())).record(nanoTime);
+			this.tallies.computeIfAbsent(new Key(tenantId, quota), (key) -> new Tally(quota, nanoTime)).record(nanoTime);
 		}
 		this.pending.increment();
 	}
@@ -41,8 +42,10 @@ public class LocalAdmissions {
 	}
 
 	/**
-	 * Take everything recorded so far, as counts by age at {@code nanoTime}; a tally left empty
-	 * twice in a row is dropped.
+	 * Take everything recorded so far, as counts by age at {@code nanoTime}; a tally that recorded
+	 * nothing for longer than its span is dropped (a request that took it from the map that long
+	 * ago and has not recorded yet would be lost: it would have to stall between two statements
+	 * for a whole window).
 	 */
 	public List<Batch> drain(long nanoTime) {
 		this.pending.reset();
@@ -54,7 +57,7 @@ public class LocalAdmissions {
 			if (batch != null) {
 				batches.add(batch);
 			}
-			else if (entry.getValue().idle++ > 0) {
+			else if (nanoTime - entry.getValue().lastRecorded > entry.getValue().spanNanos) {
 				entries.remove();
 			}
 		}
@@ -88,22 +91,24 @@ public class LocalAdmissions {
 	/** A ring of buckets; each slot packs the bucket's number (low 32 bits) and its count. */
 	private static final class Tally {
 
-		private final long windowNanos;
+		private final long spanNanos;
 
 		private final long bucketNanos;
 
 		private final AtomicLongArray slots;
 
-		/** Drains in a row that found nothing; touched by the draining thread only. */
-		private int idle;
+		private volatile long lastRecorded;
 
-		Tally(Duration window) {
-			this.windowNanos = window.toNanos();
-			this.bucketNanos = Math.max(MIN_BUCKET_NANOS, window.toNanos() / 100);
-			this.slots = new AtomicLongArray((int) (window.toNanos() / this.bucketNanos) + 2);
+		Tally(Quota quota, long created) {
+			this.lastRecorded = created;
+			long refills = Math.max(1, (quota.capacity() + quota.limit() - 1) / quota.limit());
+			this.spanNanos = Math.multiplyExact(quota.window().toNanos(), refills);
+			this.bucketNanos = Math.max(MIN_BUCKET_NANOS, this.spanNanos / 100);
+			this.slots = new AtomicLongArray((int) (this.spanNanos / this.bucketNanos) + 2);
 		}
 
 		void record(long nanoTime) {
+			this.lastRecorded = nanoTime;
 			long bucket = Math.floorDiv(nanoTime, this.bucketNanos);
 			int slot = (int) Math.floorMod(bucket, (long) this.slots.length());
 			while (true) {
@@ -124,15 +129,14 @@ public class LocalAdmissions {
 				long count = packed >>> 32;
 				long bucket = current - (int) ((int) current - number(packed));
 				long age = Math.max(0, nanoTime - (bucket + 1) * this.bucketNanos);
-				// older than the window: they no longer count anywhere
-				if (count > 0 && age < this.windowNanos) {
+				// older than the span: they no longer count anywhere
+				if (count > 0 && age < this.spanNanos) {
 					taken.add(new long[] { age, count });
 				}
 			}
 			if (taken.isEmpty()) {
 				return null;
 			}
-			this.idle = 0;
 			long[] ages = new long[taken.size()];
 			long[] counts = new long[taken.size()];
 			for (int i = 0; i < ages.length; i++) {

@@ -91,22 +91,23 @@ public class LocalFallback implements RateLimiter {
 		return this.admissions.drain(nanoTime);
 	}
 
-	/**
-	 * The shared limiter now counts {@code batch}; with {@code afresh}, its tenant starts afresh
-	 * from the shared counts (which the batch is added to).
-	 */
-	void wroteBack(LocalAdmissions.Batch batch, boolean afresh) {
-		this.counts.add(batch.tenantId(), batch.quota(), batch.total());
-		if (afresh) {
-			this.allowances.remove(batch.tenantId());
-			this.local.forget(batch.tenantId());
-		}
+	/** Whether requests were admitted here and not written back yet. */
+	boolean hasPending() {
+		return this.admissions.hasPending();
 	}
 
-	/** Start every tenant afresh: the shared limiter decides again and holds what was admitted here. */
-	public void clear() {
+	/** The shared limiter now counts {@code batch}: what was last seen of it is that much fuller. */
+	void wroteBack(LocalAdmissions.Batch batch) {
+		this.counts.add(batch.tenantId(), batch.quota(), batch.total());
+	}
+
+	/**
+	 * The shared limiter decides again and holds what was admitted here: the next outage starts
+	 * from what it says then. The in-memory windows stay, so an instance admits at most its share
+	 * of the limit in any window, however many outages the window sees.
+	 */
+	void startAfresh() {
 		this.allowances.clear();
-		this.local.clear();
 	}
 
 	private @Nullable Allowance allowance(String tenantId, Quota quota, int instances, long now) {
@@ -115,15 +116,17 @@ public class LocalFallback implements RateLimiter {
 		}
 		Map<Quota, Allowance> tenant = this.allowances.computeIfAbsent(tenantId, (id) -> new ConcurrentHashMap<>());
 		Allowance allowance = tenant.get(quota);
-		if (allowance == null) {
-			SharedCounts.Seen seen = this.counts.lastSeen(tenantId, quota);
-			if (seen == null || seen.countedUntil() - now <= 0) {
-				return null;
-			}
-			allowance = tenant.computeIfAbsent(quota,
-					(key) -> new Allowance(seen.remaining() / instances, seen.countedUntil()));
+		if (allowance != null && now - allowance.until() < 0) {
+			return allowance;
 		}
-		return allowance;
+		// none yet, or what it was taken from has left the window: from what was seen since, if anything
+		SharedCounts.Seen seen = this.counts.lastSeen(tenantId, quota);
+		if (seen == null || seen.countedUntil() - now <= 0) {
+			return null;
+		}
+		Allowance fresh = new Allowance(seen.remaining() / instances, seen.countedUntil());
+		return (allowance == null) ? tenant.computeIfAbsent(quota, (key) -> fresh)
+				: tenant.merge(quota, fresh, (old, next) -> (now - old.until() < 0) ? old : next);
 	}
 
 	/** A refusal by quota {@code index}'s allowance; the other quotas are reported untouched. */

@@ -55,16 +55,6 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 		}
 	}
 
-	/** Forget what this tenant was admitted here. */
-	public void forget(String tenantId) {
-		this.tenants.invalidate(tenantId);
-	}
-
-	/** Forget every tenant. */
-	public void clear() {
-		this.tenants.invalidateAll();
-	}
-
 	/** One counter per quota of one tenant; times in nanoseconds. */
 	private final class TenantCounters {
 

@@ -31,11 +31,9 @@ final class WriteBack {
 	/**
 	 * Write everything admitted so far.
 	 * @param now the current nanoTime
-	 * @param afresh whether each tenant written back starts afresh from the shared counts (while
-	 * the shared limiter decides; during a recovery the failover starts every tenant afresh itself)
-	 * @return whether everything was written; if not, the rest is tried again next time
+	 * @return whether everything was written; if not, the rest is kept for the next run
 	 */
-	boolean run(long now, boolean afresh) {
+	boolean run(long now) {
 		List<LocalAdmissions.Batch> batches = new ArrayList<>();
 		for (LocalAdmissions.Batch batch : this.unwritten) {
 			batches.add(aged(batch, now - this.unwrittenAt));
@@ -49,13 +47,15 @@ final class WriteBack {
 				try {
 					this.shared.writeBack(batch);
 				}
-				catch (RateLimiterUnavailableException ex) {
+				catch (RuntimeException ex) {
+					// kept whole: a batch written to some of its shards is counted there twice,
+					// which only refuses sooner
 					this.unwritten = List.copyOf(batches.subList(i, batches.size()));
 					this.unwrittenAt = now;
 					return false;
 				}
 				written += batch.total();
-				this.fallback.wroteBack(batch, afresh);
+				this.fallback.wroteBack(batch);
 			}
 			return true;
 		}

@@ -78,7 +78,7 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 
 	private final AtomicInteger nextShard = new AtomicInteger(ThreadLocalRandom.current().nextInt(Quota.MAX_SHARDS));
 
-	private final RedisClock clock = new RedisClock();
+	private final RedisClock clock;
 
 	/**
 	 * @param connectionFactory the connection to Redis; with Lettuce, decisions wait at most
@@ -95,6 +95,7 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 				? new LettuceScriptRunner(factory, timeout) : null;
 		this.keyPrefix = keyPrefix;
 		this.timeout = timeout;
+		this.clock = new RedisClock(timeout);
 		this.algorithms = algorithms;
 	}
 
@@ -112,7 +113,8 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 				args(member, deadline, quotas, shard, shards));
 		this.clock.observe(reply.get(2), System.nanoTime());
 		if (reply.get(0) == EXPIRED) {
-			throw new RateLimiterUnavailableException(Reason.LATE, "Redis ran the decision after its deadline", null);
+			// Redis answered, only too late for this call (which recorded nothing): a failure, not silence
+			throw new RateLimiterUnavailableException(Reason.FAILED, "Redis ran the decision after its deadline", null);
 		}
 		checkSize(reply, quotas);
 		boolean allowed = reply.get(0) == 1;

@@ -12,7 +12,8 @@
 -- ARGV[5]   member prefix, unique to this write-back
 -- then pairs from ARGV[6]: age in µs, number of admissions of that age
 --
--- Reply: the number of admissions written (those still inside the window).
+-- Reply: the number of admissions counted (those still inside the window; for the log at most
+-- `limit` of each age, the rest would be trimmed anyway).
 --
 -- The log keeps only its newest `limit` entries: a request fits again when the entry
 -- (count - limit) from the oldest expires, and that entry is the oldest of the newest `limit`, so
@@ -35,7 +36,7 @@ if algorithm == 1 then
       for n = 1, math.min(count, limit) do
         redis.call('ZADD', key, int(at), prefix .. p .. ':' .. n)
       end
-      written = written + count
+      written = written + math.min(count, limit)
     end
   end
   if written > 0 then
@@ -56,15 +57,16 @@ elseif algorithm == 2 then
     redis.call('PEXPIRE', key, math.floor((window + sub) / 1000) + 1000)
   end
 else
-  -- what was admitted within the last window comes off the tokens now: the bucket refills from
-  -- there, as if those requests had just been made (never more generous than the real times)
+  -- what was admitted within the time the bucket takes to refill comes off the tokens now: the
+  -- bucket refills from there, as if those requests had just been made (never more generous than
+  -- the real times)
+  local rate = limit / window
   for p = 6, #ARGV, 2 do
-    if tonumber(ARGV[p]) < window then
+    if tonumber(ARGV[p]) < extra / rate then
       written = written + tonumber(ARGV[p + 1])
     end
   end
   if written > 0 then
-    local rate = limit / window
     local state = redis.call('HMGET', key, 'tokens', 'ts')
     local tokens = extra
     if state[1] then

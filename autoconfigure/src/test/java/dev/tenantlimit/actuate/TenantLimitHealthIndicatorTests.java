@@ -25,7 +25,7 @@ class TenantLimitHealthIndicatorTests {
 
 	@Test
 	void upAndSharedWhileRedisAnswers() {
-		Health health = health(6379, FailMode.LOCAL);
+		Health health = health(TestRedis.port(), FailMode.LOCAL);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("decisions", "shared").containsEntry("failMode", "local");
 	}

@@ -46,7 +46,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 /** Every admin endpoint, its validation and its security, against real Redis and H2. */
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "tenantlimit.jwt.secret=" + TestTokens.SECRET, "spring.data.redis.host=127.0.0.1",
-				"spring.data.redis.port=6379" })
+				"spring.data.redis.port=${tenantlimit.test.redis.port:6379}" })
 @AutoConfigureMockMvc
 class AdminApiIntegrationTests {
 

@@ -37,6 +37,8 @@ import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -70,6 +72,15 @@ class TenantLimitAutoConfigurationTests {
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(CONFIGURATIONS)
 		.withPropertyValues("spring.datasource.url=jdbc:h2:mem:" + UUID.randomUUID());
+
+	@Test
+	void capsLettucesReconnectDelayAtTheRetryInterval() {
+		this.runner.withPropertyValues("tenantlimit.fallback.retry-interval=700ms").run((context) -> {
+			ClientResources resources = context.getBean(ClientResources.class);
+			Delay delay = resources.reconnectDelay();
+			assertThat(delay.createDelay(40)).isEqualTo(Duration.ofMillis(700));
+		});
+	}
 
 	@Test
 	void configuresTheRequestPath() {

@@ -73,6 +73,22 @@ class FailoverRateLimiterTests {
 	}
 
 	@Test
+	void anOutageRightAfterARecoveryIsProbedAgain() throws Exception {
+		for (int outage = 1; outage <= 3; outage++) {
+			this.shared.failNext(Reason.UNREACHABLE, null);
+			assertThat(this.limiter.tryAcquire("acme", this.quotas).fallback()).isTrue();
+			assertThat(this.state.isActive()).isTrue();
+			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (this.state.isActive() && System.nanoTime() < deadline) {
+				Thread.sleep(5);
+			}
+			assertThat(this.state.isActive()).as("recovered from outage %d", outage).isFalse();
+			assertThat(this.limiter.tryAcquire("acme", this.quotas).fallback()).isFalse();
+		}
+		assertThat(this.state.outages()).isEqualTo(3);
+	}
+
+	@Test
 	void errorsInHalfOfTheDecisionsAreAnOutage() {
 		for (int i = 0; i < 4; i++) {
 			this.limiter.tryAcquire("acme", this.quotas);

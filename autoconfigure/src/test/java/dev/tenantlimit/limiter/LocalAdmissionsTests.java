@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
 import org.junit.jupiter.api.Test;
 
@@ -48,13 +49,23 @@ class LocalAdmissionsTests {
 	}
 
 	@Test
-	void aTallyLeftEmptyTwiceIsDropped() {
+	void aTallyIdleForLongerThanItsSpanIsDroppedAndANewOneCounts() {
 		this.admissions.record("acme", List.of(this.tenPerMinute), 0);
 		assertThat(this.admissions.drain(SECOND)).hasSize(1);
-		assertThat(this.admissions.drain(SECOND)).isEmpty();
-		assertThat(this.admissions.drain(SECOND)).isEmpty();
-		this.admissions.record("acme", List.of(this.tenPerMinute), 2 * SECOND);
-		assertThat(this.admissions.drain(3 * SECOND)).singleElement()
+		assertThat(this.admissions.drain(2 * SECOND)).isEmpty();
+		assertThat(this.admissions.drain(70 * SECOND)).isEmpty();
+		this.admissions.record("acme", List.of(this.tenPerMinute), 71 * SECOND);
+		assertThat(this.admissions.drain(72 * SECOND)).singleElement()
+			.extracting(LocalAdmissions.Batch::total)
+			.isEqualTo(1L);
+	}
+
+	@Test
+	void aTokenBucketLargerThanItsLimitKeepsAdmissionsUntilItWouldHaveRefilled() {
+		Quota bucket = Quota.of(10, Duration.ofMinutes(1)).withAlgorithm(Algorithm.TOKEN_BUCKET, 30);
+		this.admissions.record("acme", List.of(bucket), 0);
+		// three minutes to refill 30 tokens at 10 a minute: still counted after two
+		assertThat(this.admissions.drain(120 * SECOND)).singleElement()
 			.extracting(LocalAdmissions.Batch::total)
 			.isEqualTo(1L);
 	}

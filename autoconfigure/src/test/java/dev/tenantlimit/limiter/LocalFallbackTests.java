@@ -95,13 +95,26 @@ class LocalFallbackTests {
 	}
 
 	@Test
-	void forgettingATenantStartsItAfreshFromTheSharedCounts() {
+	void anExpiredAllowanceIsTakenAgainFromWhatWasSeenSince() {
 		this.counts.remember("acme", decision(60, Duration.ofSeconds(50)), this.now.get());
 		LocalFallback fallback = fallback(2);
 		assertThat(admitted(fallback, 100)).isEqualTo(20);
-		LocalAdmissions.Batch batch = this.admissions.drain(this.now.get()).get(0);
-		fallback.wroteBack(batch, true);
-		// Redis now holds 80: half of the 20 left
+		fallback.wroteBack(this.admissions.drain(this.now.get()).get(0));
+		// written back, but the allowance stands until what it was taken from has left the window
+		assertThat(admitted(fallback, 100)).isZero();
+		this.now.addAndGet(Duration.ofSeconds(51).toNanos());
+		this.counts.remember("acme", decision(90, Duration.ofSeconds(50)), this.now.get());
+		assertThat(admitted(fallback, 100)).isEqualTo(5);
+	}
+
+	@Test
+	void startingAfreshTakesTheNextAllowanceFromWhatIsSeenThenButKeepsTheWindow() {
+		this.counts.remember("acme", decision(0, Duration.ofSeconds(50)), this.now.get());
+		LocalFallback fallback = fallback(2);
+		assertThat(admitted(fallback, 40)).isEqualTo(40);
+		fallback.startAfresh();
+		this.counts.remember("acme", decision(40, Duration.ofSeconds(50)), this.now.get());
+		// 30 of the 60 that remain, but this instance's share of the minute is 50 and 40 are used
 		assertThat(admitted(fallback, 100)).isEqualTo(10);
 	}
 

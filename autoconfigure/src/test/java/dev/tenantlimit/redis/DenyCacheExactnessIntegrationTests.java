@@ -28,7 +28,7 @@ class DenyCacheExactnessIntegrationTests {
 
 	@BeforeAll
 	static void connect() {
-		connectionFactory = TestRedis.connect(TestRedis.LOCAL_PORT);
+		connectionFactory = TestRedis.connect(TestRedis.port());
 	}
 
 	@AfterAll

@@ -42,7 +42,7 @@ class RedisAlgorithmsIntegrationTests {
 
 	@BeforeAll
 	static void connect() {
-		connectionFactory = TestRedis.connect(TestRedis.LOCAL_PORT);
+		connectionFactory = TestRedis.connect(TestRedis.port());
 		redis = new StringRedisTemplate(connectionFactory);
 	}
 
@@ -203,7 +203,9 @@ class RedisAlgorithmsIntegrationTests {
 		}
 		assertThat(admitted).hasValue(300);
 		// round robin per instance keeps the shards level: the first refusal comes close to the limit
-		assertThat(firstRefusalAt.get()).isGreaterThanOrEqualTo(300 - 3 * 4);
+		// (within a few per shard and instance, and the 32 admissions that may still be on their way
+		// back to the counter when it is read)
+		assertThat(firstRefusalAt.get()).isGreaterThanOrEqualTo(300 - 3 * 4 - 32);
 	}
 
 	private static long memoryUsage(String key) {

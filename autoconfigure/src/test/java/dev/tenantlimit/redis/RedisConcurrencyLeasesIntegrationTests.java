@@ -22,7 +22,7 @@ class RedisConcurrencyLeasesIntegrationTests {
 
 	@BeforeAll
 	static void connect() {
-		connectionFactory = TestRedis.connect(TestRedis.LOCAL_PORT);
+		connectionFactory = TestRedis.connect(TestRedis.port());
 	}
 
 	@AfterAll

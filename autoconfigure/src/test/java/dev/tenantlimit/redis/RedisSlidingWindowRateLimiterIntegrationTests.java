@@ -40,7 +40,7 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 
 	@BeforeAll
 	static void connect() {
-		connectionFactory = TestRedis.connect(TestRedis.LOCAL_PORT);
+		connectionFactory = TestRedis.connect(TestRedis.port());
 		redis = new StringRedisTemplate(connectionFactory);
 	}
 

@@ -39,7 +39,7 @@ class RedisWriteBackIntegrationTests {
 
 	@BeforeAll
 	static void connect() {
-		connectionFactory = TestRedis.connect(TestRedis.LOCAL_PORT);
+		connectionFactory = TestRedis.connect(TestRedis.port());
 	}
 
 	@AfterAll

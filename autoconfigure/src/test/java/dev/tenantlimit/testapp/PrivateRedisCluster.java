@@ -1,8 +1,13 @@
 package dev.tenantlimit.testapp;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +20,8 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * A Redis Cluster of the test's own: three masters on free local ports, started with the
- * redis-server binary and joined with {@code redis-cli --cluster create}.
+ * redis-server binary and joined as {@code redis-cli --cluster create} joins them (slots split in
+ * ranges, a config epoch each, CLUSTER MEET), without needing redis-cli.
  */
 public final class PrivateRedisCluster implements AutoCloseable {
 
@@ -46,19 +52,69 @@ public final class PrivateRedisCluster implements AutoCloseable {
 		return this.ports.stream().map((port) -> "127.0.0.1:" + port).toList();
 	}
 
-	/** A node's reply to a command, as redis-cli prints it. */
-	public String command(int port, String... args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
-		command.addAll(List.of(args));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes()).trim();
-		process.waitFor(10, TimeUnit.SECONDS);
-		return output;
+	/** A node's reply to a command, as redis-cli prints it when not on a terminal. */
+	public String command(int port, String... args) throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+			for (String arg : args) {
+				request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+			}
+			OutputStream out = socket.getOutputStream();
+			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+			out.flush();
+			return reply(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+		}
+	}
+
+	private boolean answers(int port) {
+		try {
+			return "PONG".equals(command(port, "PING"));
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static String reply(DataInputStream in) throws IOException {
+		String line = line(in);
+		return switch (line.charAt(0)) {
+			case '+', '-', ':' -> line.substring(1);
+			case '$' -> {
+				int length = Integer.parseInt(line.substring(1));
+				if (length < 0) {
+					yield "";
+				}
+				byte[] bulk = new byte[length + 2];
+				in.readFully(bulk);
+				yield new String(bulk, 0, length, StandardCharsets.UTF_8);
+			}
+			case '*' -> {
+				List<String> items = new ArrayList<>();
+				for (int i = Integer.parseInt(line.substring(1)); i > 0; i--) {
+					items.add(reply(in));
+				}
+				yield String.join("\n", items);
+			}
+			default -> throw new IOException("Unexpected reply: " + line);
+		};
+	}
+
+	private static String line(DataInputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		for (int c = in.read(); c != '\r'; c = in.read()) {
+			if (c == -1) {
+				throw new IOException("Connection closed");
+			}
+			line.append((char) c);
+		}
+		in.read();
+		return line.toString();
 	}
 
 	private void startNode(int port) throws IOException {
 		Path node = Files.createDirectories(this.directory.resolve(Integer.toString(port)));
-		this.processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+		this.processes.add(new ProcessBuilder(TestServices.redisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
 				"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
 				"--dir", node.toString())
 			.redirectErrorStream(true)
@@ -69,15 +125,20 @@ public final class PrivateRedisCluster implements AutoCloseable {
 
 	private void create() throws IOException, InterruptedException {
 		for (int port : this.ports) {
-			await(() -> "PONG".equals(command(port, "PING")), "node " + port);
+			await(() -> answers(port), "node " + port);
 		}
-		List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-		command.addAll(nodes());
-		command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes());
-		if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-			throw new IllegalStateException("redis-cli --cluster create failed:\n" + output);
+		int masters = this.ports.size();
+		for (int i = 0; i < masters; i++) {
+			int port = this.ports.get(i);
+			List<String> addSlots = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
+			for (int slot = 16384 * i / masters; slot < 16384 * (i + 1) / masters; slot++) {
+				addSlots.add(Integer.toString(slot));
+			}
+			command(port, addSlots.toArray(String[]::new));
+			command(port, "CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(i + 1));
+		}
+		for (int port : this.ports.subList(1, masters)) {
+			command(this.ports.get(0), "CLUSTER", "MEET", "127.0.0.1", Integer.toString(port));
 		}
 		for (int port : this.ports) {
 			await(() -> command(port, "CLUSTER", "INFO").contains("cluster_state:ok"), "cluster state on " + port);

@@ -55,7 +55,7 @@ public final class PrivateRedisServer implements AutoCloseable {
 
 	/** Start (again) on the same port: empty, or with what it had when persistent. */
 	public void restart() throws IOException {
-		this.process = new ProcessBuilder("redis-server", "--port", Integer.toString(this.port), "--bind", "127.0.0.1",
+		this.process = new ProcessBuilder(TestServices.redisServer(), "--port", Integer.toString(this.port), "--bind", "127.0.0.1",
 				"--save", "", "--dir", this.dataDirectory.getAbsolutePath(), "--appendonly",
 				this.persistent ? "yes" : "no", "--appendfsync", "always")
 			.redirectErrorStream(true)

@@ -47,13 +47,13 @@ public final class TestDatabases {
 	public static DataSource dataSource(String url) {
 		DriverManagerDataSource dataSource = new DriverManagerDataSource(url);
 		if (url.startsWith("jdbc:postgresql:")) {
-			dataSource.setUsername(System.getProperty("tenantlimit.test.postgres.user", "postgres"));
+			dataSource.setUsername(TestServices.postgresUser());
 		}
 		return dataSource;
 	}
 
 	private static String postgresBaseUrl() {
-		return System.getProperty("tenantlimit.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+		return TestServices.postgresUrl();
 	}
 
 }

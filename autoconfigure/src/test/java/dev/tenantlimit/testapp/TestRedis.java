@@ -6,8 +6,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /** Started connection factories for tests that talk to Redis without an application context. */
 public final class TestRedis {
 
-	/** The shared local Redis of the project's machines. */
-	public static final int LOCAL_PORT = 6379;
+	/** The port of the tests' shared Redis: the machine's own, or one the tests started. */
+	public static int port() {
+		return TestServices.redisPort();
+	}
 
 	private TestRedis() {
 	}

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import dev.tenantlimit.testapp.InstanceProcess;
 import dev.tenantlimit.testapp.SharedDatabase;
+import dev.tenantlimit.testapp.TestServices;
 import dev.tenantlimit.testapp.TestTokens;
 import dev.tenantlimit.testapp.Traffic;
 import org.junit.jupiter.api.AfterAll;
@@ -82,7 +83,7 @@ class ColdStartIntegrationTests {
 		for (int i = 0; i < count; i++) {
 			List<String> properties = new ArrayList<>(database.properties());
 			properties.addAll(List.of("tenantlimit.jwt.secret=" + TestTokens.SECRET, "spring.data.redis.host=127.0.0.1",
-					"spring.data.redis.port=6379", "tenantlimit.redis.key-prefix=" + keyPrefix,
+					"spring.data.redis.port=" + TestServices.redisPort(), "tenantlimit.redis.key-prefix=" + keyPrefix,
 					"tenantlimit.filter.exclude-paths=/actuator/**,/error,/diagnostics/**"));
 			this.instances.add(InstanceProcess.start(properties.toArray(String[]::new)));
 		}

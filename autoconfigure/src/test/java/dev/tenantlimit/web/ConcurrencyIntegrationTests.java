@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Caps on requests in flight over real HTTP, with slow endpoints, against the local Redis. */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "tenantlimit.jwt.secret=" + TestTokens.SECRET, "spring.data.redis.host=127.0.0.1",
-				"spring.data.redis.port=6379", "tenantlimit.concurrency.tenant.read=2",
+				"spring.data.redis.port=${tenantlimit.test.redis.port:6379}", "tenantlimit.concurrency.tenant.read=2",
 				"tenantlimit.concurrency.tenant.mutating=1", "tenantlimit.exempt.tenants=vip" })
 class ConcurrencyIntegrationTests {
 

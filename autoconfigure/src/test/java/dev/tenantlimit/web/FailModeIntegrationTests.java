@@ -125,7 +125,7 @@ class FailModeIntegrationTests {
 	}
 
 	@Nested
-	@TestPropertySource(properties = { "tenantlimit.dry-run=true", "spring.data.redis.port=6379" })
+	@TestPropertySource(properties = { "tenantlimit.dry-run=true", "spring.data.redis.port=${tenantlimit.test.redis.port:6379}" })
 	class DryRun {
 
 		@Test

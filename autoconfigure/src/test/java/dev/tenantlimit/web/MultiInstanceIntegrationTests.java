@@ -57,7 +57,7 @@ class MultiInstanceIntegrationTests {
 					"spring.datasource.url=" + databaseUrl, "spring.datasource.username=postgres",
 					"tenantlimit.schema.initialize=always", "tenantlimit.redis.key-prefix=" + keyPrefix,
 					"tenantlimit.jwt.secret=" + TestTokens.SECRET, "spring.data.redis.host=127.0.0.1",
-					"spring.data.redis.port=6379", "spring.main.banner-mode=off")
+					"spring.data.redis.port=${tenantlimit.test.redis.port:6379}", "spring.main.banner-mode=off")
 				.run());
 		}
 		JdbcTenantStore store = instances.get(0).getBean(JdbcTenantStore.class);

@@ -52,7 +52,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "tenantlimit.jwt.secret=" + TestTokens.SECRET, "tenantlimit.default-quotas[0].limit=4",
 				"tenantlimit.default-quotas[0].window=1m", "tenantlimit.filter.exclude-paths=/public/**,/error",
-				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=6379" })
+				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=${tenantlimit.test.redis.port:6379}" })
 @AutoConfigureMockMvc
 class TenantRateLimitFilterIntegrationTests {
 

@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 public class SampleApplication {
 
 	public static void main(String[] args) {
+		DevelopmentRedis.startIfNoneAnswers();
 		SpringApplication.run(SampleApplication.class, args);
 	}
 

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import dev.tenantlimit.testapp.TestServices;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -41,6 +43,7 @@ class KubernetesManifestsTests {
 	@DynamicPropertySource
 	static void isolate(DynamicPropertyRegistry registry) {
 		registry.add("tenantlimit.redis.key-prefix", () -> "tl-test-" + UUID.randomUUID() + ":");
+		registry.add("spring.data.redis.port", TestServices::redisPort);
 		registry.add("spring.datasource.url", () -> "jdbc:h2:mem:k8s-" + UUID.randomUUID());
 	}
 

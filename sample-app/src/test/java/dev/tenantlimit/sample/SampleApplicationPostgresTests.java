@@ -9,6 +9,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.UUID;
 
+import dev.tenantlimit.testapp.TestServices;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,16 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SampleApplicationPostgresTests {
 
-	private static final String DATABASE = "jdbc:postgresql://127.0.0.1:5432/test";
 
 	private static final String SCHEMA = "tl_sample_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
 	@DynamicPropertySource
 	static void postgres(DynamicPropertyRegistry registry) throws SQLException {
 		execute("CREATE SCHEMA " + SCHEMA);
-		registry.add("spring.datasource.url", () -> DATABASE + "?currentSchema=" + SCHEMA);
-		registry.add("spring.datasource.username", () -> "postgres");
+		registry.add("spring.datasource.url", () -> TestServices.postgresUrl() + "?currentSchema=" + SCHEMA);
+		registry.add("spring.datasource.username", TestServices::postgresUser);
 		registry.add("tenantlimit.redis.key-prefix", () -> "tl-test-" + UUID.randomUUID() + ":");
+		registry.add("spring.data.redis.port", TestServices::redisPort);
 	}
 
 	@AfterAll
@@ -62,7 +64,8 @@ class SampleApplicationPostgresTests {
 	}
 
 	private static void execute(String sql) throws SQLException {
-		try (Connection connection = DriverManager.getConnection(DATABASE, "postgres", "")) {
+		try (Connection connection = DriverManager.getConnection(TestServices.postgresUrl(), TestServices.postgresUser(),
+				"")) {
 			try (var statement = connection.createStatement()) {
 				statement.execute(sql);
 			}

@@ -12,6 +12,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 
+import dev.tenantlimit.testapp.TestServices;
 import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
@@ -38,6 +39,7 @@ class SampleApplicationTests {
 	@DynamicPropertySource
 	static void isolate(DynamicPropertyRegistry registry) {
 		registry.add("tenantlimit.redis.key-prefix", () -> "tl-test-" + UUID.randomUUID() + ":");
+		registry.add("spring.data.redis.port", TestServices::redisPort);
 		registry.add("spring.datasource.url", () -> "jdbc:h2:mem:sample-" + UUID.randomUUID());
 	}
 
