@@ -8,6 +8,7 @@ import dev.tenantlimit.limiter.FailMode;
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.tenant.UnknownTenantPolicy;
 import dev.tenantlimit.web.TenantRateLimitFilter;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,13 @@ public class TenantLimitProperties {
 	 * Whether to decide, count and log as usual but never refuse a request over quota.
 	 */
 	private boolean dryRun;
+
+	/**
+	 * What a request gets whose credentials are verified (a signed JWT, the application's own
+	 * authentication) but whose tenant is not stored: the default quotas, or 401 with 'reject'.
+	 * An API key always belongs to a stored tenant.
+	 */
+	private UnknownTenantPolicy unknownTenantPolicy = UnknownTenantPolicy.DEFAULT_QUOTAS;
 
 	private final Jwt jwt = new Jwt();
 
@@ -91,6 +99,14 @@ public class TenantLimitProperties {
 
 	public void setFailMode(FailMode failMode) {
 		this.failMode = failMode;
+	}
+
+	public UnknownTenantPolicy getUnknownTenantPolicy() {
+		return this.unknownTenantPolicy;
+	}
+
+	public void setUnknownTenantPolicy(UnknownTenantPolicy unknownTenantPolicy) {
+		this.unknownTenantPolicy = unknownTenantPolicy;
 	}
 
 	public boolean isDryRun() {

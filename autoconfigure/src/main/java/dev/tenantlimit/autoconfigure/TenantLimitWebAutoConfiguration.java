@@ -124,7 +124,8 @@ public final class TenantLimitWebAutoConfiguration {
 		TenantRateLimitFilter.Settings settings = new TenantRateLimitFilter.Settings(excludePaths(properties),
 				ConfiguredQuotas.defaultQuotas(properties), properties.getFilter().isAllowAnonymous(),
 				properties.isDryRun(), properties.getHeaders().isLegacy(),
-				new HashSet<>(properties.getExempt().getTenants()), properties.getExempt().getRoles());
+				new HashSet<>(properties.getExempt().getTenants()), properties.getExempt().getRoles(),
+				properties.getUnknownTenantPolicy());
 		return new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache, limiter, settings,
 				problems, concurrencyLimits(properties, leases.getIfAvailable(), fallbackState),
 				observer.getIfAvailable(() -> RequestObserver.NONE));

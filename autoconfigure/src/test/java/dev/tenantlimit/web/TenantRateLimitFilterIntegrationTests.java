@@ -141,7 +141,6 @@ class TenantRateLimitFilterIntegrationTests {
 					.compact(), "signature"),
 				Arguments.of("malformed", "abc.def", "malformed"),
 				Arguments.of("missing claim", Jwts.builder().subject("x").signWith(TestTokens.KEY).compact(), "tenant_id"),
-				Arguments.of("unknown tenant", TestTokens.forTenant("nobody-here"), "Unknown tenant"),
 				Arguments.of("malformed tenant id", TestTokens.forTenant("../../etc"), "Unknown tenant"));
 	}
 
@@ -155,6 +154,17 @@ class TenantRateLimitFilterIntegrationTests {
 			.andExpect(jsonPath("$.status").value(401))
 			.andExpect(jsonPath("$.detail", containsString(detail)))
 			.andExpect(content().string(org.hamcrest.Matchers.not(containsString("Exception"))));
+	}
+
+	@Test
+	void aVerifiedTokenOfATenantNobodyCreatedGetsTheDefaultQuotas() throws Exception {
+		String token = "Bearer " + TestTokens.forTenant("new-" + UUID.randomUUID().toString().substring(0, 8));
+		for (int i = 0; i < 4; i++) {
+			this.mvc.perform(get("/api/whoami").header("Authorization", token))
+				.andExpect(status().isOk())
+				.andExpect(header().string("RateLimit-Policy", "\"per-minute\";q=4;w=60"));
+		}
+		this.mvc.perform(get("/api/whoami").header("Authorization", token)).andExpect(status().isTooManyRequests());
 	}
 
 	@Test
