@@ -22,7 +22,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -32,7 +31,7 @@ import org.springframework.core.io.Resource;
 /**
  * The bearer-token resolver, when {@code tenantlimit.jwt.secret} or
  * {@code tenantlimit.jwt.public-key} is set. A weak secret or an unreadable key fails start-up
- * with a message naming the property.
+ * with a message naming the property, never its value.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(TenantLimitJwtConfiguration.OnJwtKeyCondition.class)
@@ -66,9 +65,11 @@ class TenantLimitJwtConfiguration {
 			return Keys.hmacShaKeyFor(secret.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (WeakKeyException ex) {
-			throw new InvalidConfigurationPropertyValueException("tenantlimit.jwt.secret", "(hidden)",
-					"An HMAC secret must be at least 32 bytes (256 bits) long; this one has "
-							+ secret.getBytes(StandardCharsets.UTF_8).length + " bytes.");
+			throw new InvalidJwtKeyException("tenantlimit.jwt.secret",
+					"an HMAC secret must be at least 32 bytes (256 bits) long; this one has "
+							+ secret.getBytes(StandardCharsets.UTF_8).length + " bytes",
+					"Set tenantlimit.jwt.secret (TENANTLIMIT_JWT_SECRET) to at least 32 random bytes, "
+							+ "for example the output of 'openssl rand -base64 48'.");
 		}
 	}
 
@@ -77,8 +78,10 @@ class TenantLimitJwtConfiguration {
 			return PemPublicKeys.parse(resource.getContentAsString(StandardCharsets.UTF_8));
 		}
 		catch (IOException | IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("tenantlimit.jwt.public-key", resource.toString(),
-					"Cannot read an RSA or EC public key in PEM form: " + ex.getMessage());
+			throw new InvalidJwtKeyException("tenantlimit.jwt.public-key",
+					"cannot read an RSA or EC public key in PEM form from " + resource + ": " + ex.getMessage(),
+					"Point tenantlimit.jwt.public-key at a PEM file holding a '-----BEGIN PUBLIC KEY-----' block, "
+							+ "for example 'file:/etc/keys/jwt.pub' or 'classpath:jwt.pub'.");
 		}
 	}
 

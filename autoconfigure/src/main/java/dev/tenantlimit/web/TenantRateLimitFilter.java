@@ -11,6 +11,7 @@ import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.security.InvalidCredentialsException;
+import dev.tenantlimit.security.JwtTenantResolver;
 import dev.tenantlimit.security.TenantResolver;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
@@ -72,6 +73,9 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private final LogThrottle refusalLog = new LogThrottle(10, System::nanoTime);
 
+	/** Whether a resolver verifies bearer tokens itself (a JWT key is configured). */
+	private final boolean verifiesBearerTokens;
+
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
 			Settings settings, ProblemResponses problems) {
 		this(resolvers, tenants, limiter, settings, problems, null, RequestObserver.NONE);
@@ -85,6 +89,11 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			Settings settings, ProblemResponses problems, @Nullable ConcurrencyLimits concurrency,
 			RequestObserver observer) {
 		this.resolvers = List.copyOf(resolvers);
+		this.verifiesBearerTokens = resolvers.stream().anyMatch(JwtTenantResolver.class::isInstance);
+		if (!this.verifiesBearerTokens) {
+			logger.warn("No JWT key configured (tenantlimit.jwt.secret or tenantlimit.jwt.public-key): TenantLimit "
+					+ "verifies no bearer token; tenants come from API keys or the application's own authentication");
+		}
 		this.tenants = tenants;
 		this.limiter = limiter;
 		this.settings = settings;
@@ -170,8 +179,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			if (this.settings.allowAnonymous()) {
 				return new Passage(true, RequestObserver.BYPASSED, null, null, null);
 			}
-			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE,
-					"Credentials are required: a bearer token or an API key");
+			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE, missingCredentials(request));
 			return Passage.refused(RequestObserver.UNAUTHENTICATED, null);
 		}
 		if (found.isEmpty() && (this.settings.unknownTenants() == UnknownTenantPolicy.REJECT
@@ -251,6 +259,16 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			logRefusal("with 429 (dry run: let through)", tenant);
 		}
 		return new Passage(true, outcome, tenant.id(), tenant, permit);
+	}
+
+	/** The 401's detail: precise when a bearer token came that nothing here can verify. */
+	private String missingCredentials(HttpServletRequest request) {
+		String authorization = request.getHeader("Authorization");
+		if (!this.verifiesBearerTokens && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			return "A bearer token was sent, but no JWT key is configured to verify it "
+					+ "(tenantlimit.jwt.secret or tenantlimit.jwt.public-key)";
+		}
+		return "Credentials are required: a bearer token or an API key";
 	}
 
 	private boolean isExempt(Tenant tenant, HttpServletRequest request) {

@@ -192,6 +192,19 @@ class TenantLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void aBearerTokenWithNoJwtKeyConfiguredGetsAPrecise401() {
+		this.runner.run((context) -> {
+			MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/whoami");
+			request.addHeader("Authorization", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.x");
+			MockHttpServletResponse response = new MockHttpServletResponse();
+			context.getBean(TenantRateLimitFilter.class).doFilter(request, response, new MockFilterChain());
+			assertThat(response.getStatus()).isEqualTo(401);
+			assertThat(response.getContentAsString()).contains("no JWT key is configured")
+				.contains("tenantlimit.jwt.secret");
+		});
+	}
+
+	@Test
 	void unknownTenantsAreRefusedWithTheRejectPolicy() {
 		this.runner.withBean("headerTenantResolver", TenantResolver.class,
 				() -> (request) -> request.getHeader("X-Tenant"))
