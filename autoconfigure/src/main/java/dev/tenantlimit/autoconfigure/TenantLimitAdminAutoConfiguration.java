@@ -55,7 +55,8 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 				"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
 				"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class })
+@ConditionalOnClass(value = { SecurityFilterChain.class, HttpSecurity.class },
+		name = "org.springframework.jdbc.core.simple.JdbcClient")
 @ConditionalOnBean({ JdbcTenantStore.class, TenantCache.class, QuotaUsageReader.class, RedisTenantChanges.class })
 @ConditionalOnBooleanProperty(name = { "tenantlimit.enabled", "tenantlimit.admin.enabled" }, matchIfMissing = true)
 @EnableConfigurationProperties(TenantLimitProperties.class)

@@ -3,6 +3,7 @@ package dev.tenantlimit.autoconfigure;
 import javax.sql.DataSource;
 
 import dev.tenantlimit.jdbc.JdbcTenantStore;
+import dev.tenantlimit.jdbc.TenantLimitSchemaCheck;
 import dev.tenantlimit.tenant.TenantStore;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -48,6 +49,13 @@ public final class TenantLimitJdbcAutoConfiguration {
 	TenantLimitSchemaInitializer tenantLimitSchemaInitializer(DataSource dataSource,
 			TenantLimitProperties properties) {
 		return new TenantLimitSchemaInitializer(dataSource, properties.getSchema());
+	}
+
+	/** Once every singleton is there (the schema initializer has run): the tables must be too. */
+	@Bean
+	@ConditionalOnMissingBean
+	TenantLimitSchemaCheck tenantLimitSchemaCheck(DataSource dataSource) {
+		return new TenantLimitSchemaCheck(JdbcClient.create(dataSource));
 	}
 
 	static class OnTenantLimitSchemaInitializationCondition extends OnDatabaseInitializationCondition {

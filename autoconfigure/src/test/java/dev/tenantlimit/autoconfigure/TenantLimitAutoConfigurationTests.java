@@ -18,6 +18,7 @@ import dev.tenantlimit.security.ApiKeyTenantResolver;
 import dev.tenantlimit.security.AuthenticationTenantResolver;
 import dev.tenantlimit.security.JwtTenantResolver;
 import dev.tenantlimit.security.TenantResolver;
+import dev.tenantlimit.tenant.InMemoryTenantStore;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
 import dev.tenantlimit.tenant.TenantStore;
@@ -39,6 +40,7 @@ import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilte
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -63,7 +65,8 @@ class TenantLimitAutoConfigurationTests {
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(DataSourceAutoConfiguration.class,
 			DataSourceTransactionManagerAutoConfiguration.class, DataRedisAutoConfiguration.class,
 			JacksonAutoConfiguration.class, TenantLimitJdbcAutoConfiguration.class,
-			TenantLimitRedisAutoConfiguration.class, TenantLimitWebAutoConfiguration.class);
+			TenantLimitInMemoryStoreAutoConfiguration.class, TenantLimitRedisAutoConfiguration.class,
+			TenantLimitWebAutoConfiguration.class);
 
 	private static final AutoConfigurations SECURITY = AutoConfigurations.of(SecurityAutoConfiguration.class,
 			ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
@@ -301,12 +304,32 @@ class TenantLimitAutoConfigurationTests {
 	}
 
 	@Test
-	void leavesTheSchemaAloneWhenToldNever() {
+	void failsFastWhenTheTablesAreMissingAndSaysHowToCreateThem() {
 		this.runner.withPropertyValues("tenantlimit.schema.initialize=never").run((context) -> {
-			assertThat(context).doesNotHaveBean(TenantLimitSchemaInitializer.class);
-			assertThatExceptionOfType(BadSqlGrammarException.class)
-				.isThrownBy(() -> tenantRows(context.getBean(DataSource.class)));
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new MissingSchemaFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).as("the failure is a missing table").isNotNull();
+			assertThat(analysis.getDescription()).contains("tl_tenant does not exist");
+			assertThat(analysis.getAction()).contains("tenantlimit.schema.initialize=always")
+				.contains("dev/tenantlimit/jdbc/schema-postgresql.sql");
 		});
+	}
+
+	@Test
+	void withoutADataSourceTenantsLiveInMemoryAndVerifiedOnesGetTheDefaultQuotas() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
+					TenantLimitJdbcAutoConfiguration.class, TenantLimitInMemoryStoreAutoConfiguration.class,
+					TenantLimitRedisAutoConfiguration.class, TenantLimitWebAutoConfiguration.class))
+			.withBean("headerTenantResolver", TenantResolver.class, () -> (request) -> request.getHeader("X-Tenant"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(InMemoryTenantStore.class)
+					.doesNotHaveBean(JdbcTenantStore.class)
+					.hasSingleBean(TenantRateLimitFilter.class);
+				MockHttpServletResponse response = filterWithTenantHeader(context.getBean(TenantRateLimitFilter.class));
+				assertThat(response.getStatus()).isEqualTo(200);
+				assertThat(response.getHeader("RateLimit-Policy")).isEqualTo("\"per-minute\";q=100;w=60");
+			});
 	}
 
 	private static long tenantRows(DataSource dataSource) {
