@@ -14,7 +14,6 @@ import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException.Reason;
 import dev.tenantlimit.limiter.SharedRateLimiter;
-import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
 import org.jspecify.annotations.Nullable;
@@ -66,11 +65,9 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 
 	private final @Nullable LettuceScriptRunner lettuce;
 
-	private final String keyPrefix;
-
 	private final Duration timeout;
 
-	private final AlgorithmSettings algorithms;
+	private final ScriptArguments scriptArguments;
 
 	private final String instanceId = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
@@ -93,10 +90,9 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.lettuce = (LETTUCE_PRESENT && connectionFactory instanceof LettuceConnectionFactory factory)
 				? new LettuceScriptRunner(factory, timeout) : null;
-		this.keyPrefix = keyPrefix;
 		this.timeout = timeout;
 		this.clock = new RedisClock(timeout);
-		this.algorithms = algorithms;
+		this.scriptArguments = new ScriptArguments(keyPrefix, algorithms, this.instanceId, this.sequence);
 	}
 
 	public RedisSlidingWindowRateLimiter(RedisConnectionFactory connectionFactory, String keyPrefix) {
@@ -109,8 +105,8 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 		int shard = (shards == 1) ? 0 : Math.floorMod(this.nextShard.getAndIncrement(), shards);
 		String member = this.instanceId + ':' + this.sequence.incrementAndGet();
 		long deadline = this.clock.deadline(System.nanoTime(), this.timeout);
-		List<Long> reply = execute(keys(tenantId, quotas, shard, shards),
-				args(member, deadline, quotas, shard, shards));
+		List<Long> reply = execute(this.scriptArguments.keys(tenantId, quotas, shard, shards),
+				this.scriptArguments.decision(member, deadline, quotas, shard, shards));
 		this.clock.observe(reply.get(2), System.nanoTime());
 		if (reply.get(0) == EXPIRED) {
 			// Redis answered, only too late for this call (which recorded nothing): a failure, not silence
@@ -147,7 +143,7 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 		Quota quota = batch.quota();
 		int shards = quota.shards();
 		for (int shard = 0; shard < shards; shard++) {
-			List<Object> args = new ArrayList<>(writeBackHead(quota, shard, shards));
+			List<Object> args = new ArrayList<>(this.scriptArguments.writeBackHead(quota, shard, shards));
 			for (int i = 0; i < batch.ages().length; i++) {
 				long count = part(batch.counts()[i], shard, shards);
 				if (count > 0) {
@@ -178,7 +174,7 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 		long[] used = new long[quotas.size()];
 		long[] reset = new long[quotas.size()];
 		for (int shard = 0; shard < shards; shard++) {
-			List<Long> reply = execute(keys(tenantId, quotas, shard, shards), args(READ_ONLY, 0, quotas, shard, shards));
+			List<Long> reply = execute(this.scriptArguments.keys(tenantId, quotas, shard, shards), this.scriptArguments.decision(READ_ONLY, 0, quotas, shard, shards));
 			checkSize(reply, quotas);
 			for (int i = 0; i < quotas.size(); i++) {
 				used[i] += reply.get(HEAD + 3 * i);
@@ -198,7 +194,7 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 			// one DEL per slot: shards of one tenant live in different slots of a cluster
 			int shards = shards(quotas);
 			for (int shard = 0; shard < shards; shard++) {
-				this.redis.delete(keys(tenantId, quotas, shard, shards));
+				this.redis.delete(this.scriptArguments.keys(tenantId, quotas, shard, shards));
 			}
 		}
 		catch (DataAccessException ex) {
@@ -213,61 +209,12 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 
 	/** The Redis key of one shard of this tenant's counter of this quota. */
 	public String key(String tenantId, Quota quota, int shard, int shards) {
-		String tag = (shards == 1) ? tenantId : tenantId + '~' + shard;
-		return this.keyPrefix + '{' + tag + "}:" + this.algorithms.counterKey(quota);
+		return this.scriptArguments.key(tenantId, quota, shard, shards);
 	}
 
 	/** Part {@code shard} of {@code total} split into {@code shards} parts that add up to it. */
 	static long part(long total, int shard, int shards) {
-		return total / shards + ((shard < total % shards) ? 1 : 0);
-	}
-
-	private List<String> keys(String tenantId, List<Quota> quotas, int shard, int shards) {
-		List<String> keys = new ArrayList<>(quotas.size());
-		for (Quota quota : quotas) {
-			keys.add(key(tenantId, quota, shard, shards));
-		}
-		return keys;
-	}
-
-	private Object[] args(String member, long deadline, List<Quota> quotas, int shard, int shards) {
-		Object[] args = new Object[2 + 5 * quotas.size()];
-		args[0] = member;
-		args[1] = Long.toString(deadline);
-		for (int i = 0; i < quotas.size(); i++) {
-			Quota quota = quotas.get(i);
-			int at = 2 + 5 * i;
-			args[at] = algorithmCode(quota);
-			args[at + 1] = Long.toString(part(quota.limit(), shard, shards));
-			args[at + 2] = Long.toString(quota.window().toNanos() / 1000);
-			args[at + 3] = quota.shadow() ? "1" : "0";
-			args[at + 4] = extra(quota, shard, shards);
-		}
-		return args;
-	}
-
-	/** The first five arguments of write_back.lua. */
-	private List<Object> writeBackHead(Quota quota, int shard, int shards) {
-		return List.of(algorithmCode(quota), Long.toString(part(quota.limit(), shard, shards)),
-				Long.toString(quota.window().toNanos() / 1000), extra(quota, shard, shards),
-				this.instanceId + ":wb" + this.sequence.incrementAndGet() + ':');
-	}
-
-	private String algorithmCode(Quota quota) {
-		return switch (this.algorithms.algorithm(quota)) {
-			case SLIDING_COUNTER -> "2";
-			case TOKEN_BUCKET -> "3";
-			default -> "1";
-		};
-	}
-
-	/** The sub-windows of a sliding counter, a token bucket's size, nothing for the log. */
-	private String extra(Quota quota, int shard, int shards) {
-		return switch (this.algorithms.algorithm(quota)) {
-			case SLIDING_COUNTER -> Integer.toString(this.algorithms.subWindows());
-			case TOKEN_BUCKET -> Long.toString(part(quota.capacity(), shard, shards));
-			default -> "0";
-		};
+		return ScriptArguments.part(total, shard, shards);
 	}
 
 	/**

@@ -1,0 +1,96 @@
+package dev.tenantlimit.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.tenantlimit.quota.AlgorithmSettings;
+import dev.tenantlimit.quota.Quota;
+
+/**
+ * The keys and arguments of {@code sliding_window.lua} and {@code write_back.lua} for a tenant's
+ * quotas (their layout is in the scripts' header comments): one place that knows how a quota is
+ * spelled to Redis.
+ */
+final class ScriptArguments {
+
+	private final String keyPrefix;
+
+	private final AlgorithmSettings algorithms;
+
+	private final String instanceId;
+
+	private final AtomicLong sequence;
+
+	/**
+	 * @param instanceId unique to this limiter, so members written back do not collide
+	 * @param sequence the limiter's counter of members
+	 */
+	ScriptArguments(String keyPrefix, AlgorithmSettings algorithms, String instanceId, AtomicLong sequence) {
+		this.keyPrefix = keyPrefix;
+		this.algorithms = algorithms;
+		this.instanceId = instanceId;
+		this.sequence = sequence;
+	}
+
+	/** The key of one shard of this tenant's counter of this quota. */
+	String key(String tenantId, Quota quota, int shard, int shards) {
+		String tag = (shards == 1) ? tenantId : tenantId + '~' + shard;
+		return this.keyPrefix + '{' + tag + "}:" + this.algorithms.counterKey(quota);
+	}
+
+	List<String> keys(String tenantId, List<Quota> quotas, int shard, int shards) {
+		List<String> keys = new ArrayList<>(quotas.size());
+		for (Quota quota : quotas) {
+			keys.add(key(tenantId, quota, shard, shards));
+		}
+		return keys;
+	}
+
+	/** ARGV of sliding_window.lua: the member (empty to only read), the deadline, five per quota. */
+	Object[] decision(String member, long deadline, List<Quota> quotas, int shard, int shards) {
+		Object[] args = new Object[2 + 5 * quotas.size()];
+		args[0] = member;
+		args[1] = Long.toString(deadline);
+		for (int i = 0; i < quotas.size(); i++) {
+			Quota quota = quotas.get(i);
+			int at = 2 + 5 * i;
+			args[at] = algorithmCode(quota);
+			args[at + 1] = Long.toString(part(quota.limit(), shard, shards));
+			args[at + 2] = Long.toString(quota.window().toNanos() / 1000);
+			args[at + 3] = quota.shadow() ? "1" : "0";
+			args[at + 4] = extra(quota, shard, shards);
+		}
+		return args;
+	}
+
+	/** The first five arguments of write_back.lua; (age, count) pairs follow. */
+	List<Object> writeBackHead(Quota quota, int shard, int shards) {
+		return List.of(algorithmCode(quota), Long.toString(part(quota.limit(), shard, shards)),
+				Long.toString(quota.window().toNanos() / 1000), extra(quota, shard, shards),
+				this.instanceId + ":wb" + this.sequence.incrementAndGet() + ':');
+	}
+
+	/** Part {@code shard} of {@code total} split into {@code shards} parts that add up to it. */
+	static long part(long total, int shard, int shards) {
+		return total / shards + ((shard < total % shards) ? 1 : 0);
+	}
+
+	private String algorithmCode(Quota quota) {
+		return switch (this.algorithms.algorithm(quota)) {
+			case SLIDING_COUNTER -> "2";
+			case TOKEN_BUCKET -> "3";
+			default -> "1";
+		};
+	}
+
+	/** The sub-windows of a sliding counter, a token bucket's size, nothing for the log. */
+	private String extra(Quota quota, int shard, int shards) {
+		return switch (this.algorithms.algorithm(quota)) {
+			case SLIDING_COUNTER -> Integer.toString(this.algorithms.subWindows());
+			case TOKEN_BUCKET -> Long.toString(part(quota.capacity(), shard, shards));
+			default -> "0";
+		};
+	}
+
+}
