@@ -36,6 +36,8 @@ import org.springframework.util.ClassUtils;
  * application with a chain of its own keeps it and gets TenantLimit's filter all the same.
  */
 @AutoConfiguration(after = TenantLimitWebAutoConfiguration.class,
+		// an OAuth2 resource server's default chain, when one is configured, wins over this one
+		afterName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
 		beforeName = { "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
 				"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
 				"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })

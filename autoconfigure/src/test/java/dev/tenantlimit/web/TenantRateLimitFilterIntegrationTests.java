@@ -41,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.jwt;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -165,6 +166,13 @@ class TenantRateLimitFilterIntegrationTests {
 				.andExpect(header().string("RateLimit-Policy", "\"per-minute\";q=4;w=60"));
 		}
 		this.mvc.perform(get("/api/whoami").header("Authorization", token)).andExpect(status().isTooManyRequests());
+	}
+
+	@Test
+	void aSignedInUserWhoseAuthenticationNamesNoTenantIsToldHowToMapIt() throws Exception {
+		this.mvc.perform(get("/api/whoami").with(user("alice")))
+			.andExpect(status().isUnauthorized())
+			.andExpect(jsonPath("$.detail", containsString("TenantResolver")));
 	}
 
 	@Test

@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
-import dev.tenantlimit.testapp.TestDatabases;
 import dev.tenantlimit.testapp.TestServices;
 import dev.tenantlimit.testapp.TestTokens;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a new user gets with the starter and the README's YAML (a JWT key, one default quota) in an
- * application with no security configuration of its own: no generated password, 401 problem+json
+ * application with Spring MVC and nothing else (this module has no JDBC and no security
+ * configuration): no generated password, 401 problem+json
  * without credentials, the default quota for a verified token of a tenant nobody created, then 429.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -35,7 +35,7 @@ class NewApplicationTests {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(NewApplication.class)
 			.properties("server.port=0", "spring.main.banner-mode=off", "tenantlimit.jwt.secret=" + TestTokens.SECRET,
 					"tenantlimit.default-quotas[0].limit=3", "tenantlimit.default-quotas[0].window=1m",
-					"spring.data.redis.port=" + TestServices.redisPort(), "spring.datasource.url=" + TestDatabases.h2Url(),
+					"spring.data.redis.port=" + TestServices.redisPort(),
 					"tenantlimit.redis.key-prefix=tl-test-" + UUID.randomUUID() + ":")
 			.run()) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
