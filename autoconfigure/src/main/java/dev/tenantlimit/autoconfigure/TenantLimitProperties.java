@@ -53,6 +53,8 @@ public class TenantLimitProperties {
 
 	private final ApiKey apiKey = new ApiKey();
 
+	private final Authentication authentication = new Authentication();
+
 	private final Filter filter = new Filter();
 
 	private final Headers headers = new Headers();
@@ -123,6 +125,10 @@ public class TenantLimitProperties {
 
 	public ApiKey getApiKey() {
 		return this.apiKey;
+	}
+
+	public Authentication getAuthentication() {
+		return this.authentication;
 	}
 
 	public Filter getFilter() {
@@ -395,6 +401,40 @@ public class TenantLimitProperties {
 
 		public void setClockSkew(Duration clockSkew) {
 			this.clockSkew = clockSkew;
+		}
+
+	}
+
+	/** How the application's own Spring Security authentication names a tenant. */
+	public static class Authentication {
+
+		/**
+		 * Prefix of the granted authority that names the user's tenant: with 'TENANT_', an
+		 * authority 'TENANT_acme' makes the request one of tenant 'acme'. Not set: no authority
+		 * names a tenant.
+		 */
+		private @Nullable String authorityPrefix;
+
+		/**
+		 * Whether the name of an authenticated principal (an HTTP Basic or form login user, an
+		 * opaque token's subject) is its tenant id, when no claim or authority names one.
+		 */
+		private boolean principalName;
+
+		public @Nullable String getAuthorityPrefix() {
+			return this.authorityPrefix;
+		}
+
+		public void setAuthorityPrefix(@Nullable String authorityPrefix) {
+			this.authorityPrefix = authorityPrefix;
+		}
+
+		public boolean isPrincipalName() {
+			return this.principalName;
+		}
+
+		public void setPrincipalName(boolean principalName) {
+			this.principalName = principalName;
 		}
 
 	}

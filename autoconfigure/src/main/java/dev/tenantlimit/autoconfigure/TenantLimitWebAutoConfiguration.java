@@ -208,7 +208,9 @@ public final class TenantLimitWebAutoConfiguration {
 		@Order(AUTHENTICATION_ORDER)
 		@ConditionalOnMissingBean
 		AuthenticationTenantResolver authenticationTenantResolver(TenantLimitProperties properties) {
-			return new AuthenticationTenantResolver(properties.getJwt().getTenantClaim());
+			TenantLimitProperties.Authentication authentication = properties.getAuthentication();
+			return new AuthenticationTenantResolver(properties.getJwt().getTenantClaim(),
+					authentication.getAuthorityPrefix(), authentication.isPrincipalName());
 		}
 
 	}

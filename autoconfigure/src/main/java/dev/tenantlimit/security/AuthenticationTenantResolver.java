@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.ClaimAccessor;
 import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
@@ -14,7 +15,9 @@ import org.springframework.util.ClassUtils;
  * Takes the tenant from the {@link Authentication} the application's own Spring Security chain
  * made, so a token it already validated is not validated twice: the tenant claim of a JWT
  * principal (e.g. an OAuth2 resource server's) or the attribute of that name of an OAuth2
- * principal. Other authentications are left to the next resolver.
+ * principal; then, when configured, an authority with a prefix ({@code TENANT_acme}) or the
+ * principal's name, which covers HTTP Basic, form login and opaque tokens without code. Other
+ * authentications are left to the next resolver.
  */
 public class AuthenticationTenantResolver implements TenantResolver {
 
@@ -23,18 +26,51 @@ public class AuthenticationTenantResolver implements TenantResolver {
 
 	private final String tenantClaim;
 
+	private final @Nullable String authorityPrefix;
+
+	private final boolean principalName;
+
 	public AuthenticationTenantResolver(String tenantClaim) {
+		this(tenantClaim, null, false);
+	}
+
+	/**
+	 * @param tenantClaim the claim or attribute of an OAuth2 principal that names the tenant
+	 * @param authorityPrefix prefix of the granted authority that names the tenant, or {@code null}
+	 * @param principalName whether the principal's name is the tenant id, when nothing else names it
+	 */
+	public AuthenticationTenantResolver(String tenantClaim, @Nullable String authorityPrefix, boolean principalName) {
 		this.tenantClaim = tenantClaim;
+		this.authorityPrefix = (authorityPrefix == null || authorityPrefix.isEmpty()) ? null : authorityPrefix;
+		this.principalName = principalName;
 	}
 
 	@Override
 	public @Nullable String resolveTenantId(HttpServletRequest request) {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		if (authentication == null || !authentication.isAuthenticated()
-				|| authentication instanceof AnonymousAuthenticationToken || !OAUTH2_PRESENT) {
+				|| authentication instanceof AnonymousAuthenticationToken) {
 			return null;
 		}
-		return OAuth2Principals.tenantId(authentication.getPrincipal(), this.tenantClaim);
+		String tenantId = OAUTH2_PRESENT ? OAuth2Principals.tenantId(authentication.getPrincipal(), this.tenantClaim)
+				: null;
+		if (tenantId == null && this.authorityPrefix != null) {
+			tenantId = fromAuthorities(authentication, this.authorityPrefix);
+		}
+		if (tenantId == null && this.principalName && !authentication.getName().isBlank()) {
+			tenantId = authentication.getName();
+		}
+		return tenantId;
+	}
+
+	private static @Nullable String fromAuthorities(Authentication authentication, String prefix) {
+		for (GrantedAuthority authority : authentication.getAuthorities()) {
+			String name = authority.getAuthority();
+			if (name != null && name.startsWith(prefix) && name.length() > prefix.length()) {
+				return name.substring(prefix.length());
+			}
+		}
+		return null;
 	}
 
 	/** Kept apart so this class loads without spring-security-oauth2-core. */

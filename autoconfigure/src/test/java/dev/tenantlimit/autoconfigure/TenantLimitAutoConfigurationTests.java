@@ -53,6 +53,9 @@ import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -192,6 +195,25 @@ class TenantLimitAutoConfigurationTests {
 				assertThat(response.getStatus()).isEqualTo(200);
 				assertThat(response.getHeader("RateLimit-Policy")).isEqualTo("\"per-minute\";q=100;w=60");
 			});
+	}
+
+	@Test
+	void basicUsersAreMappedToTenantsByAnAuthorityWithoutCode() {
+		this.runner.withPropertyValues("tenantlimit.authentication.authority-prefix=TENANT_").run((context) -> {
+			SecurityContextHolder.getContext()
+				.setAuthentication(UsernamePasswordAuthenticationToken.authenticated("alice", "x",
+						AuthorityUtils.createAuthorityList("TENANT_acme-" + UUID.randomUUID().toString().substring(0, 8))));
+			try {
+				MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/whoami");
+				MockHttpServletResponse response = new MockHttpServletResponse();
+				context.getBean(TenantRateLimitFilter.class).doFilter(request, response, new MockFilterChain());
+				assertThat(response.getStatus()).isEqualTo(200);
+				assertThat(response.getHeader("RateLimit-Policy")).isEqualTo("\"per-minute\";q=100;w=60");
+			}
+			finally {
+				SecurityContextHolder.clearContext();
+			}
+		});
 	}
 
 	@Test
