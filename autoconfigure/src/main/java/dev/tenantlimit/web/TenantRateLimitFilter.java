@@ -27,11 +27,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.util.AntPathMatcher;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
 
@@ -54,9 +50,6 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	private static final String MISSING_CREDENTIALS_CHALLENGE = "Bearer realm=\"tenantlimit\"";
 
 	private static final AntPathMatcher PATH_MATCHER = new AntPathMatcher();
-
-	private static final boolean SPRING_SECURITY_PRESENT = ClassUtils.isPresent(
-			"org.springframework.security.core.context.SecurityContextHolder", TenantRateLimitFilter.class.getClassLoader());
 
 	private final List<TenantResolver> resolvers;
 
@@ -275,7 +268,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			return "A bearer token was sent, but no JWT key is configured to verify it "
 					+ "(tenantlimit.jwt.secret or tenantlimit.jwt.public-key)";
 		}
-		if (SPRING_SECURITY_PRESENT && SignedIn.isSignedIn()) {
+		if (TenantSecurityContext.PRESENT && TenantSecurityContext.isSignedIn()) {
 			return "You are signed in, but your authentication names no tenant: map your users to tenants with a "
 					+ "TenantResolver bean, or send a tenant's bearer token or API key";
 		}
@@ -315,10 +308,13 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		request.setAttribute(TenantContext.REQUEST_ATTRIBUTE, tenant);
 		TenantContext.set(tenant);
 		MDC.put(TenantContext.MDC_KEY, tenant.id());
+		Runnable signOut = TenantSecurityContext.PRESENT ? TenantSecurityContext.signIn(tenant) : () -> {
+		};
 		try {
 			chain.doFilter(request, response);
 		}
 		finally {
+			signOut.run();
 			MDC.remove(TenantContext.MDC_KEY);
 			TenantContext.clear();
 			whenDone(request, done);
@@ -390,17 +386,6 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			path = path + pathInfo;
 		}
 		return path.isEmpty() ? UrlPathHelper.defaultInstance.getPathWithinApplication(request) : path;
-	}
-
-	/** Kept apart so the filter loads without Spring Security. */
-	private static final class SignedIn {
-
-		static boolean isSignedIn() {
-			Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-			return authentication != null && authentication.isAuthenticated()
-					&& !(authentication instanceof AnonymousAuthenticationToken);
-		}
-
 	}
 
 	/**

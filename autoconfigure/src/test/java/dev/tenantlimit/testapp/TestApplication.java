@@ -15,6 +15,8 @@ import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
@@ -84,6 +86,13 @@ public class TestApplication {
 		@PostMapping("/api/notes")
 		Map<String, String> createNote(@CurrentTenant Tenant tenant) {
 			return Map.of("tenant", tenant.id(), "name", tenant.name());
+		}
+
+		@GetMapping("/api/principal")
+		Map<String, String> principal() {
+			Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+			return Map.of("name", authentication.getName(), "type", authentication.getClass().getSimpleName(),
+					"authorities", authentication.getAuthorities().toString());
 		}
 
 		@GetMapping("/api/context")

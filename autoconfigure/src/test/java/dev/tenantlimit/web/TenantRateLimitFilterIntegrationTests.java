@@ -169,6 +169,15 @@ class TenantRateLimitFilterIntegrationTests {
 	}
 
 	@Test
+	void aVerifiedTenantIsTheAuthenticationTheApplicationSees() throws Exception {
+		this.mvc.perform(get("/api/principal").header("Authorization", "Bearer " + TestTokens.forTenant(this.tenantId)))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.name").value(this.tenantId))
+			.andExpect(jsonPath("$.type").value("TenantAuthenticationToken"))
+			.andExpect(jsonPath("$.authorities").value("[ROLE_TENANT]"));
+	}
+
+	@Test
 	void aSignedInUserWhoseAuthenticationNamesNoTenantIsToldHowToMapIt() throws Exception {
 		this.mvc.perform(get("/api/whoami").with(user("alice")))
 			.andExpect(status().isUnauthorized())
