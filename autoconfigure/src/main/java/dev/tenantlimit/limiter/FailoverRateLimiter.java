@@ -126,8 +126,15 @@ public class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 	@Override
 	public void close() {
 		this.background.shutdownNow();
-		if (this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED && this.fallback.hasPending()) {
-			this.writeBack.run(this.nanoTime.getAsLong());
+		try {
+			// the write-back is the background thread's alone until it has stopped
+			if (this.background.awaitTermination(1, TimeUnit.SECONDS)
+					&& this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED && this.fallback.hasPending()) {
+				this.writeBack.run(this.nanoTime.getAsLong());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
