@@ -464,7 +464,9 @@ public class TenantLimitProperties {
 		private List<String> excludePaths = new ArrayList<>(List.of("/actuator/**", "/error"));
 
 		/**
-		 * Whether requests without credentials pass unlimited instead of being answered with 401.
+		 * Whether requests without credentials pass unlimited instead of being answered with 401. A
+		 * user signed in by the application's own security whose authentication names no tenant is
+		 * not anonymous: 401, unless of an exempt role.
 		 */
 		private boolean allowAnonymous;
 

@@ -13,7 +13,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Takes the tenant from the {@link Authentication} the application's own Spring Security chain
- * made, so a token it already validated is not validated twice: the tenant claim of a JWT
+ * made, so a token it already validated is not validated twice: a {@link TenantAuthenticationToken}
+ * (TenantLimit's configurer in that chain verified the tenant's credentials), the tenant claim of a JWT
  * principal (e.g. an OAuth2 resource server's) or the attribute of that name of an OAuth2
  * principal; then, when configured, an authority with a prefix ({@code TENANT_acme}) or the
  * principal's name, which covers HTTP Basic, form login and opaque tokens without code. Other
@@ -51,6 +52,10 @@ public class AuthenticationTenantResolver implements TenantResolver {
 		if (authentication == null || !authentication.isAuthenticated()
 				|| authentication instanceof AnonymousAuthenticationToken) {
 			return null;
+		}
+		if (authentication instanceof TenantAuthenticationToken tenant) {
+			// signed in by TenantLimit's filter in the application's chain: verified already
+			return tenant.getName();
 		}
 		String tenantId = OAUTH2_PRESENT ? OAuth2Principals.tenantId(authentication.getPrincipal(), this.tenantClaim)
 				: null;

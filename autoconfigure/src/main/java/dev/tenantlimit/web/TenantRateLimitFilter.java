@@ -131,6 +131,14 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		}
 	}
 
+	/**
+	 * A filter for an application's own security chain that signs tenants in with this filter's
+	 * resolvers and exclusions ({@link TenantLimitConfigurer}).
+	 */
+	TenantAuthenticationFilter authenticationFilter() {
+		return new TenantAuthenticationFilter(this.resolvers, this.tenants, this.problems, this::shouldNotFilter);
+	}
+
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		String path = path(request);
@@ -176,7 +184,9 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			return Passage.refused(RequestObserver.UNAVAILABLE, null);
 		}
 		if (tenantId == null) {
-			if (this.settings.allowAnonymous()) {
+			// allow-anonymous lets through who sent no credentials, not a signed-in user named no tenant
+			boolean signedIn = TenantSecurityContext.PRESENT && TenantSecurityContext.isSignedIn();
+			if ((this.settings.allowAnonymous() && !signedIn) || (signedIn && hasExemptRole(request))) {
 				return new Passage(true, RequestObserver.BYPASSED, null, null, null);
 			}
 			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE, missingCredentials(request));
@@ -270,14 +280,18 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		}
 		if (TenantSecurityContext.PRESENT && TenantSecurityContext.isSignedIn()) {
 			return "You are signed in, but your authentication names no tenant: map your users to tenants with a "
-					+ "TenantResolver bean, or send a tenant's bearer token or API key";
+					+ "tenantlimit.authentication.authority-prefix or .principal-name (or a TenantResolver bean), or send a "
+					+ "tenant's bearer token or API key";
 		}
 		return "Credentials are required: a bearer token or an API key";
 	}
 
 	private boolean isExempt(Tenant tenant, HttpServletRequest request) {
-		return this.settings.exemptTenants().contains(tenant.id())
-				|| this.settings.exemptRoles().stream().anyMatch(request::isUserInRole);
+		return this.settings.exemptTenants().contains(tenant.id()) || hasExemptRole(request);
+	}
+
+	private boolean hasExemptRole(HttpServletRequest request) {
+		return this.settings.exemptRoles().stream().anyMatch(request::isUserInRole);
 	}
 
 	/** At most ten lines a second, whatever the flood. */
@@ -411,7 +425,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	 *
 	 * @param excludePaths Ant-style patterns of paths never limited nor attributed
 	 * @param defaultQuotas quotas of tenants that have none of their own
-	 * @param allowAnonymous whether requests without credentials pass unlimited instead of 401
+	 * @param allowAnonymous whether requests without credentials pass unlimited instead of 401 (a
+	 * signed-in user whose authentication names no tenant still gets 401, unless of an exempt role)
 	 * @param dryRun whether to only report what would be refused
 	 * @param legacyHeaders whether to add {@code X-RateLimit-*} headers
 	 * @param exemptTenants tenants never limited
