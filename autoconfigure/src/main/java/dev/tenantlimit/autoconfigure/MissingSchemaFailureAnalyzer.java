@@ -13,8 +13,10 @@ class MissingSchemaFailureAnalyzer extends AbstractFailureAnalyzer<MissingSchema
 		return new FailureAnalysis(cause.getMessage() + ". Nothing created it: tenantlimit.schema.initialize is "
 				+ "'embedded' by default, which creates the tables in an embedded database (H2) only.",
 				"Set tenantlimit.schema.initialize=always to create the tables at start-up (the scripts are "
-						+ "idempotent), or create them with your migration tool from "
-						+ TenantLimitSchemaInitializer.SCHEMA_LOCATION.replace("@@platform@@", "postgresql")
+						+ "idempotent), or let your migration tool create them: Flyway with "
+						+ "classpath:dev/tenantlimit/flyway/{vendor} added to spring.flyway.locations, Liquibase by "
+						+ "including dev/tenantlimit/liquibase/tenantlimit-changelog.yaml in your changelog, anything "
+						+ "else from " + TenantLimitSchemaInitializer.SCHEMA_LOCATION.replace("@@platform@@", "postgresql")
 						+ " (and schema-h2.sql beside it) in the TenantLimit jar.",
 				cause);
 	}

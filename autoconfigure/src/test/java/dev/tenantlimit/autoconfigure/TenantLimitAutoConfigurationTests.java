@@ -333,7 +333,9 @@ class TenantLimitAutoConfigurationTests {
 			assertThat(analysis).as("the failure is a missing table").isNotNull();
 			assertThat(analysis.getDescription()).contains("tl_tenant does not exist");
 			assertThat(analysis.getAction()).contains("tenantlimit.schema.initialize=always")
-				.contains("dev/tenantlimit/jdbc/schema-postgresql.sql");
+				.contains("dev/tenantlimit/jdbc/schema-postgresql.sql")
+				.contains("classpath:dev/tenantlimit/flyway/{vendor}")
+				.contains("dev/tenantlimit/liquibase/tenantlimit-changelog.yaml");
 		});
 	}
 

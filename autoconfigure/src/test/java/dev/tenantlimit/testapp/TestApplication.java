@@ -25,7 +25,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A small application the integration tests run TenantLimit in. */
-@SpringBootApplication
+// Flyway and Liquibase are on the test class path for SchemaMigrationToolsTests only
+@SpringBootApplication(excludeName = { "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+		"org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration" })
 public class TestApplication {
 
 	/** Run as a process of its own: what {@link InstanceProcess} starts. */
