@@ -7,6 +7,7 @@ import dev.tenantlimit.jdbc.JdbcAuditLog;
 import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.limiter.QuotaUsageReader;
 import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.tenant.ApiKeyInfo;
 import dev.tenantlimit.tenant.ApiKeys;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantChange;
@@ -15,9 +16,13 @@ import dev.tenantlimit.tenant.TenantStatus;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DuplicateKeyException;
+
 /**
  * What the admin API does: validate, write the change and its audit entry in one transaction,
- * then tell every instance's cache. A request that fails validation changes nothing.
+ * then tell every instance's cache. A request that fails validation changes nothing. A change of a
+ * tenant (or plan) first locks its row, so concurrent changes of it follow one another: each
+ * reads, as its audit entry's {@code before}, exactly what the previous one stored.
  */
 public class TenantAdministration {
 
@@ -72,24 +77,29 @@ public class TenantAdministration {
 	}
 
 	public TenantView updateTenant(String id, TenantPatch patch) {
-		Tenant before = tenant(id);
-		String name = (patch.name() != null) ? AdminRequests.name(patch.name(), "name") : before.name();
-		String plan = (patch.plan() != null) ? existingPlan(patch.plan()) : before.plan();
-		TenantStatus status = (patch.status() != null) ? AdminRequests.status(patch.status()) : before.status();
-		Tenant after = new Tenant(id, name, plan, status, List.of());
-		inTransaction(() -> {
-			this.store.updateTenant(after);
-			record(id, "tenant.update", id, TenantView.of(before), TenantView.of(after));
+		String name = (patch.name() != null) ? AdminRequests.name(patch.name(), "name") : null;
+		String plan = (patch.plan() != null) ? existingPlan(patch.plan()) : null;
+		TenantStatus status = (patch.status() != null) ? AdminRequests.status(patch.status()) : null;
+		Tenant after = inTransaction(() -> {
+			Tenant before = lockedTenant(id);
+			Tenant changed = new Tenant(id, (name != null) ? name : before.name(),
+					(patch.plan() != null) ? plan : before.plan(), (status != null) ? status : before.status(),
+					List.of());
+			this.store.updateTenant(changed);
+			record(id, "tenant.update", id, TenantView.of(before), TenantView.of(changed));
+			return changed;
 		});
 		this.changes.publish(TenantChange.tenant(id));
 		return TenantView.of(after);
 	}
 
 	public void deleteTenant(String id) {
-		Tenant before = this.store.findTenant(id).orElseThrow(() -> AdminRequestException.notFound("Tenant '" + id + "'"));
-		inTransaction(() -> {
+		Tenant before = inTransaction(() -> {
+			lockedTenant(id);
+			Tenant deleted = this.store.findTenant(id).orElseThrow();
 			this.store.deleteTenant(id);
-			record(id, "tenant.delete", id, TenantView.of(before), null);
+			record(id, "tenant.delete", id, TenantView.of(deleted), null);
+			return deleted;
 		});
 		// its keys go too; forgetting every cached key is simpler than finding the tenant's
 		this.changes.publish(TenantChange.all());
@@ -103,8 +113,8 @@ public class TenantAdministration {
 
 	public List<QuotaView> replaceQuotas(String id, @Nullable List<QuotaRequest> requests) {
 		List<Quota> quotas = AdminRequests.quotas(requests);
-		tenant(id);
 		List<Quota> stored = inTransaction(() -> {
+			lockedTenant(id);
 			List<QuotaView> before = QuotaView.of(this.store.findQuotas(id));
 			List<Quota> replaced = this.store.replaceQuotas(id, quotas);
 			record(id, "quotas.replace", id, before, QuotaView.of(replaced));
@@ -128,9 +138,9 @@ public class TenantAdministration {
 
 	public NewApiKeyView createApiKey(String id, ApiKeyRequest request) {
 		String name = AdminRequests.name(request.name(), "name");
-		tenant(id);
 		String key = ApiKeys.generate();
 		NewApiKeyView created = inTransaction(() -> {
+			lockedTenant(id);
 			var info = this.store.addApiKey(id, name, key);
 			record(id, "api-key.create", id + "/" + info.id(), null, ApiKeyView.of(info));
 			return new NewApiKeyView(info.id(), name, key, info.createdAt());
@@ -144,12 +154,16 @@ public class TenantAdministration {
 		return this.store.listApiKeys(id).stream().map(ApiKeyView::of).toList();
 	}
 
+	/** Revoke a key; revoking it again changes nothing and records nothing (204 all the same). */
 	public void revokeApiKey(String id, String keyId) {
 		String hash = inTransaction(() -> {
-			String revoked = this.store.revokeApiKey(id, keyId)
+			lockedTenant(id);
+			ApiKeyInfo before = this.store.findApiKey(id, keyId)
 				.orElseThrow(() -> AdminRequestException.notFound("API key '" + keyId + "' of tenant '" + id + "'"));
-			record(id, "api-key.revoke", id + "/" + keyId, null, null);
-			return revoked;
+			this.store.revokeApiKey(id, keyId)
+				.ifPresent((after) -> record(id, "api-key.revoke", id + "/" + keyId, ApiKeyView.of(before),
+						ApiKeyView.of(after)));
+			return this.store.findApiKeyHash(id, keyId).orElseThrow();
 		});
 		this.changes.publish(TenantChange.apiKey(hash));
 	}
@@ -172,12 +186,20 @@ public class TenantAdministration {
 			throw AdminRequestException.invalid("plan must match " + Tenant.ID_PATTERN.pattern());
 		}
 		List<Quota> quotas = AdminRequests.quotas(requests);
-		List<Quota> stored = inTransaction(() -> {
-			List<QuotaView> before = QuotaView.of(this.store.findPlanQuotas(name));
+		Supplier<List<Quota>> replace = () -> inTransaction(() -> {
+			List<QuotaView> before = this.store.lockPlan(name) ? QuotaView.of(this.store.findPlanQuotas(name)) : null;
 			List<Quota> replaced = this.store.replacePlanQuotas(name, quotas);
 			record(null, "plan.replace", "plan:" + name, before, QuotaView.of(replaced));
 			return replaced;
 		});
+		List<Quota> stored;
+		try {
+			stored = replace.get();
+		}
+		catch (DuplicateKeyException ex) {
+			// another request created the plan meanwhile: now it exists, and its row can be locked
+			stored = replace.get();
+		}
 		// every tenant on the plan changes
 		this.changes.publish(TenantChange.all());
 		return new PlanView(name, QuotaView.of(stored));
@@ -186,6 +208,10 @@ public class TenantAdministration {
 	public PageView<AuditEntry> audit(@Nullable String tenantId, int page, int size) {
 		AdminRequests.page(page, size);
 		return new PageView<>(this.audit.list(tenantId, page * size, size), page, size, this.audit.count(tenantId));
+	}
+
+	private Tenant lockedTenant(String id) {
+		return this.store.lockTenant(id).orElseThrow(() -> AdminRequestException.notFound("Tenant '" + id + "'"));
 	}
 
 	private Tenant tenant(String id) {

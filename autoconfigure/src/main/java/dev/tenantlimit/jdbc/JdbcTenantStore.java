@@ -67,6 +67,26 @@ public class JdbcTenantStore implements TenantStore {
 			.optional();
 	}
 
+	/**
+	 * The tenant row, locked until the calling transaction ends, so concurrent changes of one
+	 * tenant (its quotas, its keys, itself) are serialised and each reads what the last one wrote.
+	 */
+	public Optional<Tenant> lockTenant(String tenantId) {
+		return this.jdbc.sql("SELECT tenant_id, name, plan, status FROM tl_tenant WHERE tenant_id = ? FOR UPDATE")
+			.param(tenantId)
+			.query((rs, row) -> tenant(rs))
+			.optional();
+	}
+
+	/** The plan row, locked until the calling transaction ends; false when there is no such plan. */
+	public boolean lockPlan(String plan) {
+		return this.jdbc.sql("SELECT plan FROM tl_plan WHERE plan = ? FOR UPDATE")
+			.param(plan)
+			.query(String.class)
+			.optional()
+			.isPresent();
+	}
+
 	@Override
 	public Optional<String> findTenantIdByApiKeyHash(String keyHash) {
 		return this.jdbc.sql("SELECT tenant_id FROM tl_api_key WHERE key_hash = ? AND revoked_at IS NULL")
@@ -133,10 +153,13 @@ public class JdbcTenantStore implements TenantStore {
 		return quotas("plan", plan);
 	}
 
-	/** Create the plan if needed and replace its quotas, in one transaction. */
+	/**
+	 * Create the plan if needed and replace its quotas, in one transaction. Two transactions that
+	 * both create it: the second fails with a {@code DuplicateKeyException}, to be retried.
+	 */
 	public List<Quota> replacePlanQuotas(String plan, List<Quota> quotas) {
 		return this.transactions.execute((status) -> {
-			if (!planExists(plan)) {
+			if (!lockPlan(plan)) {
 				this.jdbc.sql("INSERT INTO tl_plan (plan) VALUES (?)").param(plan).update();
 			}
 			return replace("plan", plan, quotas);
@@ -166,20 +189,32 @@ public class JdbcTenantStore implements TenantStore {
 			.list();
 	}
 
-	/**
-	 * Revoke one of the tenant's keys.
-	 * @return the key's hash, so caches can forget it; empty when the tenant has no such key
-	 */
-	public Optional<String> revokeApiKey(String tenantId, String keyId) {
-		Optional<String> hash = this.jdbc.sql("SELECT key_hash FROM tl_api_key WHERE tenant_id = ? AND key_id = ?")
+	/** One of the tenant's keys, revoked or not. */
+	public Optional<ApiKeyInfo> findApiKey(String tenantId, String keyId) {
+		return this.jdbc.sql("SELECT " + KEY_COLUMNS + " FROM tl_api_key WHERE tenant_id = ? AND key_id = ?")
+			.params(tenantId, keyId)
+			.query((rs, row) -> apiKey(rs))
+			.optional();
+	}
+
+	/** The hash of one of the tenant's keys, so caches can forget it. */
+	public Optional<String> findApiKeyHash(String tenantId, String keyId) {
+		return this.jdbc.sql("SELECT key_hash FROM tl_api_key WHERE tenant_id = ? AND key_id = ?")
 			.params(tenantId, keyId)
 			.query(String.class)
 			.optional();
-		hash.ifPresent((found) -> this.jdbc
-			.sql("UPDATE tl_api_key SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL")
-			.params(utc(Instant.now()), keyId)
-			.update());
-		return hash;
+	}
+
+	/**
+	 * Revoke one of the tenant's keys.
+	 * @return the key as revoked; empty when the tenant has no such key or it was revoked already
+	 */
+	public Optional<ApiKeyInfo> revokeApiKey(String tenantId, String keyId) {
+		int revoked = this.jdbc
+			.sql("UPDATE tl_api_key SET revoked_at = ? WHERE tenant_id = ? AND key_id = ? AND revoked_at IS NULL")
+			.params(utc(Instant.now()), tenantId, keyId)
+			.update();
+		return (revoked == 1) ? findApiKey(tenantId, keyId) : Optional.empty();
 	}
 
 	private List<Quota> quotas(String ownerColumn, String owner) {
