@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 import dev.tenantlimit.quota.Algorithm;
+import dev.tenantlimit.quota.PathPatterns;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
@@ -25,7 +26,17 @@ final class AdminRequests {
 
 	static final int MAX_NAME_LENGTH = 200;
 
-	private static final int MAX_PATH_LENGTH = 512;
+	/** Highest page asked for: 100 000 pages of at most 100 (and no int overflow of page * size). */
+	static final int MAX_PAGE = 100_000;
+
+	/** Largest limit or burst: counts stay exact in Redis's Lua numbers (doubles). */
+	static final long MAX_COUNT = 1_000_000_000_000L;
+
+	/** A simple duration: digits and a lower-case unit of Spring Boot's ({@code 1M} is not one). */
+	private static final java.util.regex.Pattern SIMPLE_DURATION = java.util.regex.Pattern.compile("[0-9]{1,9}(ms|s|m|h|d)");
+
+	/** ISO-8601 as Java reads it, upper case only. */
+	private static final java.util.regex.Pattern ISO_DURATION = java.util.regex.Pattern.compile("P[0-9DTHMS.]{2,30}");
 
 	private AdminRequests() {
 	}
@@ -41,7 +52,20 @@ final class AdminRequests {
 		if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
 			throw AdminRequestException.invalid(field + " must have 1 to " + MAX_NAME_LENGTH + " characters");
 		}
+		if (!isPrintable(name)) {
+			throw AdminRequestException.invalid(field + " must be printable text: no control characters (NUL, "
+					+ "newlines...) and no unpaired surrogates");
+		}
 		return name.strip();
+	}
+
+	/** No control or format characters, no lone surrogates, no unassigned or private-use ones. */
+	private static boolean isPrintable(String text) {
+		return text.codePoints().allMatch((c) -> switch (Character.getType(c)) {
+			case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.UNASSIGNED,
+					Character.PRIVATE_USE -> false;
+			default -> true;
+		});
 	}
 
 	/** A plan name: a valid id; blank means none. */
@@ -65,8 +89,8 @@ final class AdminRequests {
 	}
 
 	static void page(int page, int size) {
-		if (page < 0 || size < 1 || size > 100) {
-			throw AdminRequestException.invalid("page must be >= 0 and size from 1 to 100");
+		if (page < 0 || page > MAX_PAGE || size < 1 || size > 100) {
+			throw AdminRequestException.invalid("page must be from 0 to " + MAX_PAGE + " and size from 1 to 100");
 		}
 	}
 
@@ -100,13 +124,14 @@ final class AdminRequests {
 			return null;
 		}
 		int before = errors.size();
-		if (request.limit() == null || request.limit() < 1) {
-			errors.add(at + ".limit must be at least 1");
+		if (request.limit() == null || request.limit() < 1 || request.limit() > MAX_COUNT) {
+			errors.add(at + ".limit must be a whole number from 1 to " + MAX_COUNT);
 		}
 		Duration window = window(request.window(), at, errors);
 		String path = (request.path() != null) ? request.path() : Quota.ALL_PATHS;
-		if (!path.startsWith("/") || path.length() > MAX_PATH_LENGTH || !path.chars().allMatch((c) -> c > 32 && c < 127)) {
-			errors.add(at + ".path must start with '/' and have at most " + MAX_PATH_LENGTH + " printable characters");
+		String pathProblem = PathPatterns.problem(path);
+		if (pathProblem != null) {
+			errors.add(at + ".path " + pathProblem);
 		}
 		Algorithm algorithm = Algorithm.AUTO;
 		try {
@@ -116,8 +141,8 @@ final class AdminRequests {
 			errors.add(at + ".algorithm must be auto, sliding-log, sliding-counter or token-bucket");
 		}
 		long burst = (request.burst() != null) ? request.burst() : 0;
-		if (request.burst() != null && (burst < 1 || algorithm != Algorithm.TOKEN_BUCKET)) {
-			errors.add(at + ".burst must be at least 1 and is only for token-bucket quotas");
+		if (request.burst() != null && (burst < 1 || burst > MAX_COUNT || algorithm != Algorithm.TOKEN_BUCKET)) {
+			errors.add(at + ".burst must be from 1 to " + MAX_COUNT + " and is only for token-bucket quotas");
 		}
 		int shards = (request.shards() != null) ? request.shards() : 1;
 		boolean moreShardsThanLimit = request.limit() != null && request.limit() >= 1 && shards > request.limit();
@@ -141,13 +166,16 @@ final class AdminRequests {
 	private static @Nullable Duration window(@Nullable String text, String at, List<String> errors) {
 		Duration window = null;
 		try {
-			window = (text != null) ? DurationStyle.detectAndParse(text) : null;
+			boolean wellFormed = text != null
+					&& (SIMPLE_DURATION.matcher(text).matches() || ISO_DURATION.matcher(text).matches());
+			window = wellFormed ? DurationStyle.detectAndParse(text) : null;
 		}
 		catch (IllegalArgumentException ex) {
 			// reported below
 		}
 		if (window == null || window.compareTo(Quota.MIN_WINDOW) < 0 || window.compareTo(MAX_WINDOW) > 0) {
-			errors.add(at + ".window must be a duration from 1s to 366d (e.g. 30s, 1m, PT1H)");
+			errors.add(at + ".window must be a duration from 1s to 366d: digits and ms, s, m, h or d (30s, 1m), "
+					+ "or ISO-8601 (PT1H)");
 			return null;
 		}
 		return window;

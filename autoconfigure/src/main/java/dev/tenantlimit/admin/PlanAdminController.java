@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -33,9 +34,9 @@ public class PlanAdminController {
 		return this.administration.getPlan(plan);
 	}
 
-	@PutMapping("/plans/{plan}")
-	PlanView replacePlan(@PathVariable String plan, @RequestBody @Nullable List<QuotaRequest> quotas) {
-		return this.administration.replacePlan(plan, quotas);
+	@PutMapping(path = "/plans/{plan}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	PlanView replacePlan(@PathVariable String plan, @RequestBody byte[] body) {
+		return this.administration.replacePlan(plan, AdminJson.read(body, AdminJson.QUOTAS));
 	}
 
 	@GetMapping("/audit")

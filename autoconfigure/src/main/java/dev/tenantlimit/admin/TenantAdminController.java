@@ -6,6 +6,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,9 +32,9 @@ public class TenantAdminController {
 		this.administration = administration;
 	}
 
-	@PostMapping
-	ResponseEntity<TenantView> create(@RequestBody TenantRequest request) {
-		TenantView created = this.administration.createTenant(request);
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<TenantView> create(@RequestBody byte[] body) {
+		TenantView created = this.administration.createTenant(AdminJson.read(body, TenantRequest.class));
 		URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").build(created.id());
 		return ResponseEntity.created(location).body(created);
 	}
@@ -48,9 +49,9 @@ public class TenantAdminController {
 		return this.administration.getTenant(id);
 	}
 
-	@PatchMapping("/{id}")
-	TenantView update(@PathVariable String id, @RequestBody TenantPatch patch) {
-		return this.administration.updateTenant(id, patch);
+	@PatchMapping(path = "/{id}", consumes = { MediaType.APPLICATION_JSON_VALUE, "application/merge-patch+json" })
+	TenantView update(@PathVariable String id, @RequestBody byte[] body) {
+		return this.administration.updateTenant(id, AdminJson.read(body, TenantPatch.class));
 	}
 
 	@DeleteMapping("/{id}")
@@ -64,9 +65,9 @@ public class TenantAdminController {
 		return this.administration.getQuotas(id);
 	}
 
-	@PutMapping("/{id}/quotas")
-	List<QuotaView> replaceQuotas(@PathVariable String id, @RequestBody @Nullable List<QuotaRequest> quotas) {
-		return this.administration.replaceQuotas(id, quotas);
+	@PutMapping(path = "/{id}/quotas", consumes = MediaType.APPLICATION_JSON_VALUE)
+	List<QuotaView> replaceQuotas(@PathVariable String id, @RequestBody byte[] body) {
+		return this.administration.replaceQuotas(id, AdminJson.read(body, AdminJson.QUOTAS));
 	}
 
 	@GetMapping("/{id}/usage")
@@ -80,8 +81,9 @@ public class TenantAdminController {
 		this.administration.resetUsage(id);
 	}
 
-	@PostMapping("/{id}/api-keys")
-	ResponseEntity<NewApiKeyView> createApiKey(@PathVariable String id, @RequestBody ApiKeyRequest request) {
+	@PostMapping(path = "/{id}/api-keys", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<NewApiKeyView> createApiKey(@PathVariable String id, @RequestBody byte[] body) {
+		ApiKeyRequest request = AdminJson.read(body, ApiKeyRequest.class);
 		NewApiKeyView created = this.administration.createApiKey(id, request);
 		URI location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{keyId}").build(created.id());
 		return ResponseEntity.created(location).body(created);

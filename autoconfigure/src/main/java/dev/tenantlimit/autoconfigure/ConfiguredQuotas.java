@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import dev.tenantlimit.quota.PathPatterns;
 import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
 
@@ -39,6 +40,11 @@ final class ConfiguredQuotas {
 	}
 
 	private static Quota toQuota(int index, TenantLimitProperties.QuotaProperties properties) {
+		String pathProblem = PathPatterns.problem(properties.getPath());
+		if (pathProblem != null) {
+			throw new InvalidConfigurationPropertyValueException("tenantlimit.default-quotas[" + index + "].path",
+					properties.getPath(), "The path " + pathProblem);
+		}
 		try {
 			return new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
 					new LinkedHashSet<>(properties.getMethods()), properties.isShadow(), properties.getAlgorithm(),

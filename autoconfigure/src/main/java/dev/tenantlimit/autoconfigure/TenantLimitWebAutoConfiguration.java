@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.function.IntSupplier;
 
+import dev.tenantlimit.quota.PathPatterns;
 import dev.tenantlimit.limiter.ConcurrencyLeases;
 import dev.tenantlimit.limiter.DenyCachingRateLimiter;
 import dev.tenantlimit.limiter.FailoverRateLimiter;
@@ -28,9 +29,13 @@ import dev.tenantlimit.web.ConcurrencyLimits;
 import dev.tenantlimit.web.CurrentTenantArgumentResolver;
 import dev.tenantlimit.web.ProblemResponses;
 import dev.tenantlimit.web.RequestObserver;
+import dev.tenantlimit.web.ErrorPathFilter;
+import dev.tenantlimit.web.MalformedRequestResolver;
 import dev.tenantlimit.web.TenantRateLimitFilter;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
+
+import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -42,9 +47,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
@@ -168,9 +175,33 @@ public final class TenantLimitWebAutoConfiguration {
 		};
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	MalformedRequestResolver tenantLimitMalformedRequestResolver(ProblemResponses problems) {
+		return new MalformedRequestResolver(problems);
+	}
+
+	/** A direct request for the error page (not an error dispatch): 404, not Boot's 500 with status 999. */
+	@Bean
+	@ConditionalOnMissingBean(name = "tenantLimitErrorPathFilter")
+	FilterRegistrationBean<ErrorPathFilter> tenantLimitErrorPathFilter(ProblemResponses problems,
+			Environment environment) {
+		FilterRegistrationBean<ErrorPathFilter> registration = new FilterRegistrationBean<>(new ErrorPathFilter(problems));
+		registration.addUrlPatterns(environment.getProperty("server.error.path", "/error"));
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
+		return registration;
+	}
+
 	/** The configured exclusions, and the admin API, which has its own security. */
 	private static List<String> excludePaths(TenantLimitProperties properties) {
 		List<String> paths = new ArrayList<>(properties.getFilter().getExcludePaths());
+		for (int i = 0; i < paths.size(); i++) {
+			String problem = PathPatterns.problem(paths.get(i));
+			if (problem != null) {
+				throw new InvalidConfigurationPropertyValueException("tenantlimit.filter.exclude-paths[" + i + "]",
+						paths.get(i), "The pattern " + problem);
+			}
+		}
 		if (properties.getAdmin().isEnabled()) {
 			paths.add(properties.getAdmin().getBasePath() + "/**");
 		}

@@ -8,7 +8,6 @@ import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.AntPathMatcher;
 
 /**
  * At most {@code limit} requests in any interval of length {@code window}, counted over the
@@ -38,8 +37,6 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 
 	/** Most shards a quota may be spread over. */
 	public static final int MAX_SHARDS = 64;
-
-	private static final AntPathMatcher PATH_MATCHER = new AntPathMatcher();
 
 	private static final Set<String> HTTP_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
 			"OPTIONS", "TRACE");
@@ -79,21 +76,27 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 		return new Quota(null, limit, window, ALL_PATHS, Set.of());
 	}
 
-	/** Whether a request with this method and path counts against this quota. */
+	/**
+	 * Whether a request with this method and path counts against this quota. HEAD is a GET without
+	 * the body (the controller runs all the same), so a GET quota counts it.
+	 */
 	public boolean matches(String method, String requestPath) {
-		return (this.methods.isEmpty() || this.methods.contains(method))
-				&& (ALL_PATHS.equals(this.path) || PATH_MATCHER.match(this.path, requestPath));
+		return (this.methods.isEmpty() || this.methods.contains(method)
+				|| ("HEAD".equals(method) && this.methods.contains("GET")))
+				&& (ALL_PATHS.equals(this.path) || PathPatterns.matches(this.path, requestPath));
 	}
 
 	/**
 	 * Identifies the counter of this quota within its tenant. It is derived from what the quota
 	 * counts, not from its id, so replacing a tenant's quotas with an equal set keeps the counts,
-	 * and a lowered limit applies to the requests already admitted.
+	 * and a lowered limit applies to the requests already admitted. Unambiguous: {@code :} (and
+	 * {@code %}) in the path are escaped, so path {@code /a:GET} and path {@code /a} with method
+	 * GET have two counters; a path part starts with {@code /}, a methods part never does.
 	 */
 	public String counterKey() {
 		StringBuilder key = new StringBuilder("w").append(this.window.toMillis());
 		if (!ALL_PATHS.equals(this.path)) {
-			key.append(':').append(this.path);
+			key.append(':').append(this.path.replace("%", "%25").replace(":", "%3A"));
 		}
 		if (!this.methods.isEmpty()) {
 			key.append(':').append(String.join(",", this.methods));

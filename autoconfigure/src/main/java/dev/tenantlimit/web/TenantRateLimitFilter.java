@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 import org.springframework.util.AntPathMatcher;
+import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.UrlPathHelper;
 
@@ -139,8 +140,15 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		return new TenantAuthenticationFilter(this.resolvers, this.tenants, this.problems, this::shouldNotFilter);
 	}
 
+	/**
+	 * Not for excluded paths, nor for CORS preflights: a browser sends those without credentials
+	 * before the real request, which is the one limited.
+	 */
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
+		if (CorsUtils.isPreFlightRequest(request)) {
+			return true;
+		}
 		String path = path(request);
 		return this.settings.excludePaths().stream().anyMatch((pattern) -> PATH_MATCHER.match(pattern, path));
 	}
