@@ -1,11 +1,13 @@
 package dev.tenantlimit.admin;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
 import dev.tenantlimit.security.JwtTenantResolver;
+import dev.tenantlimit.security.JwtLifetimePolicy;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.JwtException;
 import io.jsonwebtoken.JwtParser;
@@ -37,8 +39,12 @@ public class AdminJwtAuthenticationFilter extends OncePerRequestFilter {
 
 	private final AuthenticationEntryPoint entryPoint;
 
-	public AdminJwtAuthenticationFilter(JwtParser parser, String rolesClaim, AuthenticationEntryPoint entryPoint) {
+	private final JwtLifetimePolicy lifetime;
+
+	public AdminJwtAuthenticationFilter(JwtParser parser, JwtLifetimePolicy lifetime, String rolesClaim,
+			AuthenticationEntryPoint entryPoint) {
 		this.parser = parser;
+		this.lifetime = lifetime;
 		this.rolesClaim = rolesClaim;
 		this.entryPoint = entryPoint;
 	}
@@ -58,6 +64,12 @@ public class AdminJwtAuthenticationFilter extends OncePerRequestFilter {
 		catch (JwtException | IllegalArgumentException ex) {
 			SecurityContextHolder.clearContext();
 			this.entryPoint.commence(request, response, new BadCredentialsException("Invalid bearer token"));
+			return;
+		}
+		String lifetimeProblem = this.lifetime.problem(claims, Instant.now());
+		if (lifetimeProblem != null) {
+			SecurityContextHolder.clearContext();
+			this.entryPoint.commence(request, response, new BadCredentialsException(lifetimeProblem));
 			return;
 		}
 		String name = (claims.getSubject() != null) ? claims.getSubject() : "jwt";

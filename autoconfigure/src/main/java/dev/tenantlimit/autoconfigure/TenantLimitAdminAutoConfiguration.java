@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import dev.tenantlimit.admin.AdminExceptionHandler;
 import dev.tenantlimit.admin.AdminJwtAuthenticationFilter;
+import dev.tenantlimit.security.JwtLifetimePolicy;
 import dev.tenantlimit.admin.AdminSecurityProblems;
 import dev.tenantlimit.admin.PlanAdminController;
 import dev.tenantlimit.admin.TenantAdminController;
@@ -110,7 +111,9 @@ public final class TenantLimitAdminAutoConfiguration {
 	SecurityFilterChain tenantLimitAdminSecurityFilterChain(HttpSecurity http, TenantLimitProperties properties,
 			ProblemResponses problems) {
 		TenantLimitProperties.Admin admin = properties.getAdmin();
-		boolean jwt = properties.getJwt().getSecret() != null || properties.getJwt().getPublicKey() != null;
+		TenantLimitProperties.AdminJwt adminJwt = admin.getJwt();
+		// admin tokens only with keys of their own: tenants' keys must not mint admins
+		boolean jwt = adminJwt.getSecret() != null || adminJwt.getPublicKey() != null;
 		String challenge = "Basic realm=\"tenantlimit-admin\"" + (jwt ? ", Bearer realm=\"tenantlimit-admin\"" : "");
 		AdminSecurityProblems answers = new AdminSecurityProblems(problems, challenge);
 		http.securityMatcher(admin.getBasePath() + "/**")
@@ -124,8 +127,10 @@ public final class TenantLimitAdminAutoConfiguration {
 			.requestCache((cache) -> cache.disable())
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 		if (jwt) {
-			http.addFilterBefore(new AdminJwtAuthenticationFilter(TenantLimitJwtConfiguration.parser(properties.getJwt()),
-					admin.getRolesClaim(), answers), BasicAuthenticationFilter.class);
+			JwtLifetimePolicy lifetime = new JwtLifetimePolicy(true, adminJwt.getMaxLifetime(),
+					properties.getJwt().getClockSkew());
+			http.addFilterBefore(new AdminJwtAuthenticationFilter(TenantLimitJwtConfiguration.adminParser(properties),
+					lifetime, admin.getRolesClaim(), answers), BasicAuthenticationFilter.class);
 		}
 		return http.build();
 	}

@@ -7,6 +7,7 @@ import java.security.PublicKey;
 
 import javax.crypto.SecretKey;
 
+import dev.tenantlimit.security.JwtLifetimePolicy;
 import dev.tenantlimit.security.JwtTenantResolver;
 import dev.tenantlimit.security.PemPublicKeys;
 import io.jsonwebtoken.JwsHeader;
@@ -42,12 +43,25 @@ class TenantLimitJwtConfiguration {
 	@ConditionalOnMissingBean
 	JwtTenantResolver jwtTenantResolver(TenantLimitProperties properties) {
 		TenantLimitProperties.Jwt jwt = properties.getJwt();
-		return new JwtTenantResolver(parser(jwt), jwt.getTenantClaim());
+		return new JwtTenantResolver(parser(jwt), jwt.getTenantClaim(),
+				new JwtLifetimePolicy(jwt.isRequireExpiry(), jwt.getMaxLifetime(), jwt.getClockSkew()));
 	}
 
+	/** The parser of tenant tokens. */
 	static JwtParser parser(TenantLimitProperties.Jwt jwt) {
-		SecretKey secret = (jwt.getSecret() != null) ? hmacKey(jwt.getSecret()) : null;
-		PublicKey publicKey = (jwt.getPublicKey() != null) ? publicKey(jwt.getPublicKey()) : null;
+		return parser(jwt, jwt.getSecret(), jwt.getPublicKey(), "tenantlimit.jwt");
+	}
+
+	/** The parser of admin tokens: the admin keys, the tenants' issuer, audience and skew. */
+	static JwtParser adminParser(TenantLimitProperties properties) {
+		TenantLimitProperties.AdminJwt admin = properties.getAdmin().getJwt();
+		return parser(properties.getJwt(), admin.getSecret(), admin.getPublicKey(), "tenantlimit.admin.jwt");
+	}
+
+	private static JwtParser parser(TenantLimitProperties.Jwt jwt, @Nullable String secretText,
+			@Nullable Resource publicKeyResource, String prefix) {
+		SecretKey secret = (secretText != null) ? hmacKey(secretText, prefix + ".secret") : null;
+		PublicKey publicKey = (publicKeyResource != null) ? publicKey(publicKeyResource, prefix + ".public-key") : null;
 		JwtParserBuilder builder = Jwts.parser()
 			.keyLocator(new KeyByAlgorithm(secret, publicKey))
 			.clockSkewSeconds(jwt.getClockSkew().toSeconds());
@@ -60,27 +74,27 @@ class TenantLimitJwtConfiguration {
 		return builder.build();
 	}
 
-	private static SecretKey hmacKey(String secret) {
+	private static SecretKey hmacKey(String secret, String property) {
 		try {
 			return Keys.hmacShaKeyFor(secret.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (WeakKeyException ex) {
-			throw new InvalidJwtKeyException("tenantlimit.jwt.secret",
+			throw new InvalidJwtKeyException(property,
 					"an HMAC secret must be at least 32 bytes (256 bits) long; this one has "
 							+ secret.getBytes(StandardCharsets.UTF_8).length + " bytes",
-					"Set tenantlimit.jwt.secret (TENANTLIMIT_JWT_SECRET) to at least 32 random bytes, "
-							+ "for example the output of 'openssl rand -base64 48'.");
+					"Set " + property + " to at least 32 random bytes, for example the output of "
+							+ "'openssl rand -base64 48'.");
 		}
 	}
 
-	private static PublicKey publicKey(Resource resource) {
+	private static PublicKey publicKey(Resource resource, String property) {
 		try {
 			return PemPublicKeys.parse(resource.getContentAsString(StandardCharsets.UTF_8));
 		}
 		catch (IOException | IllegalArgumentException ex) {
-			throw new InvalidJwtKeyException("tenantlimit.jwt.public-key",
+			throw new InvalidJwtKeyException(property,
 					"cannot read an RSA or EC public key in PEM form from " + resource + ": " + ex.getMessage(),
-					"Point tenantlimit.jwt.public-key at a PEM file holding a '-----BEGIN PUBLIC KEY-----' block, "
+					"Point " + property + " at a PEM file holding a '-----BEGIN PUBLIC KEY-----' block, "
 							+ "for example 'file:/etc/keys/jwt.pub' or 'classpath:jwt.pub'.");
 		}
 	}

@@ -355,6 +355,32 @@ public class TenantLimitProperties {
 		 */
 		private Duration clockSkew = Duration.ofSeconds(30);
 
+		/**
+		 * Whether a token without "exp" is refused (RFC 8725: such a token is valid forever).
+		 */
+		private boolean requireExpiry = true;
+
+		/**
+		 * Furthest "exp" of a tenant token may be from now; not set: no bound.
+		 */
+		private @Nullable Duration maxLifetime;
+
+		public boolean isRequireExpiry() {
+			return this.requireExpiry;
+		}
+
+		public void setRequireExpiry(boolean requireExpiry) {
+			this.requireExpiry = requireExpiry;
+		}
+
+		public @Nullable Duration getMaxLifetime() {
+			return this.maxLifetime;
+		}
+
+		public void setMaxLifetime(@Nullable Duration maxLifetime) {
+			this.maxLifetime = maxLifetime;
+		}
+
 		public @Nullable String getSecret() {
 			return this.secret;
 		}
@@ -401,6 +427,54 @@ public class TenantLimitProperties {
 
 		public void setClockSkew(Duration clockSkew) {
 			this.clockSkew = clockSkew;
+		}
+
+	}
+
+	/**
+	 * Keys of admin bearer tokens, apart from tenants' (tenantlimit.jwt.*): whatever verifies
+	 * tenant tokens must not be able to mint admin ones. Neither set: the admin API takes no
+	 * bearer token, only its users' passwords.
+	 */
+	public static class AdminJwt {
+
+		/**
+		 * HMAC key of admin HS256, HS384 and HS512 tokens, at least 32 bytes; not the tenants'.
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * PEM resource holding the RSA or EC public key of admin RS*, PS* and ES* tokens.
+		 */
+		private @Nullable Resource publicKey;
+
+		/**
+		 * Furthest "exp" of an admin token may be from now; a token without "exp" is refused.
+		 */
+		private Duration maxLifetime = Duration.ofHours(1);
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public @Nullable Resource getPublicKey() {
+			return this.publicKey;
+		}
+
+		public void setPublicKey(@Nullable Resource publicKey) {
+			this.publicKey = publicKey;
+		}
+
+		public Duration getMaxLifetime() {
+			return this.maxLifetime;
+		}
+
+		public void setMaxLifetime(Duration maxLifetime) {
+			this.maxLifetime = maxLifetime;
 		}
 
 	}
@@ -651,6 +725,13 @@ public class TenantLimitProperties {
 		 * Lifetime of the JWTs the token exchange issues for an API key.
 		 */
 		private Duration tokenLifetime = Duration.ofMinutes(15);
+
+		/** Bearer tokens of admins, with keys of their own. */
+		private final AdminJwt jwt = new AdminJwt();
+
+		public AdminJwt getJwt() {
+			return this.jwt;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;

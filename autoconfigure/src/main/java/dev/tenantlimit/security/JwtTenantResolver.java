@@ -1,5 +1,7 @@
 package dev.tenantlimit.security;
 
+import java.time.Instant;
+
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.InvalidClaimException;
@@ -27,13 +29,26 @@ public class JwtTenantResolver implements TenantResolver {
 
 	private final String tenantClaim;
 
+	private final JwtLifetimePolicy lifetime;
+
 	/**
+	 * A resolver that refuses tokens without {@code exp}.
 	 * @param parser verifies signature and claims; it must not accept unsigned tokens
 	 * @param tenantClaim the claim that holds the tenant id
 	 */
 	public JwtTenantResolver(JwtParser parser, String tenantClaim) {
+		this(parser, tenantClaim, JwtLifetimePolicy.EXPIRING);
+	}
+
+	/**
+	 * @param parser verifies signature and claims; it must not accept unsigned tokens
+	 * @param tenantClaim the claim that holds the tenant id
+	 * @param lifetime whether tokens must expire, and how far away at most
+	 */
+	public JwtTenantResolver(JwtParser parser, String tenantClaim, JwtLifetimePolicy lifetime) {
 		this.parser = parser;
 		this.tenantClaim = tenantClaim;
+		this.lifetime = lifetime;
 	}
 
 	@Override
@@ -43,6 +58,10 @@ public class JwtTenantResolver implements TenantResolver {
 			return null;
 		}
 		Claims claims = verify(token);
+		String lifetimeProblem = this.lifetime.problem(claims, Instant.now());
+		if (lifetimeProblem != null) {
+			throw invalid(lifetimeProblem);
+		}
 		if (!(claims.get(this.tenantClaim) instanceof String tenantId) || tenantId.isBlank()) {
 			throw invalid("The token has no '" + this.tenantClaim + "' claim");
 		}

@@ -45,7 +45,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /** Every admin endpoint, its validation and its security, against real Redis and H2. */
 @SpringBootTest(classes = TestApplication.class,
-		properties = { "tenantlimit.jwt.secret=" + TestTokens.SECRET, "spring.data.redis.host=127.0.0.1",
+		properties = { "tenantlimit.jwt.secret=" + TestTokens.SECRET,
+				"tenantlimit.admin.jwt.secret=" + TestTokens.ADMIN_SECRET, "spring.data.redis.host=127.0.0.1",
 				"spring.data.redis.port=${tenantlimit.test.redis.port:6379}" })
 @AutoConfigureMockMvc
 class AdminApiIntegrationTests {
@@ -79,7 +80,8 @@ class AdminApiIntegrationTests {
 			.andExpect(status().isForbidden())
 			.andExpect(jsonPath("$.type", endsWith("/forbidden")));
 		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + TestTokens.forTenant(this.id)))
-			.andExpect(status().isForbidden());
+			// a tenant's key verifies no admin token
+			.andExpect(status().isUnauthorized());
 		this.mvc.perform(get("/admin/tenants").header("X-API-Key", key)).andExpect(status().isUnauthorized());
 		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer not.a.jwt"))
 			.andExpect(status().isUnauthorized());
@@ -87,6 +89,24 @@ class AdminApiIntegrationTests {
 			.andExpect(status().isForbidden());
 		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + adminToken("TENANTLIMIT_ADMIN")))
 			.andExpect(status().isOk());
+		String mintedWithTheTenantsKey = Jwts.builder()
+			.subject("ops")
+			.claim("roles", List.of("TENANTLIMIT_ADMIN"))
+			.expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
+			.signWith(TestTokens.KEY)
+			.compact();
+		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + mintedWithTheTenantsKey))
+			.andExpect(status().isUnauthorized());
+		String forever = Jwts.builder().subject("ops").claim("roles", List.of("TENANTLIMIT_ADMIN"))
+			.signWith(TestTokens.ADMIN_KEY).compact();
+		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + forever))
+			.andExpect(status().isUnauthorized());
+		String aDay = Jwts.builder().subject("ops").claim("roles", List.of("TENANTLIMIT_ADMIN"))
+			.expiration(Date.from(Instant.now().plus(Duration.ofDays(1))))
+			.signWith(TestTokens.ADMIN_KEY).compact();
+		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + aDay))
+			// admin tokens live at most tenantlimit.admin.jwt.max-lifetime
+			.andExpect(status().isUnauthorized());
 		this.mvc.perform(get("/admin/tenants").with(httpBasic("admin", "admin-secret"))).andExpect(status().isOk());
 	}
 
@@ -228,7 +248,7 @@ class AdminApiIntegrationTests {
 				+ "{\"limit\":1,\"window\":\"1m\",\"methods\":[\"FETCH\"]},{\"window\":\"1m\"}]"))
 			.andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.errors", hasSize(7)))
-			.andExpect(jsonPath("$.errors", hasItem("[1].limit must be at least 1")))
+			.andExpect(jsonPath("$.errors", hasItem("[1].limit must be a whole number from 1 to 1000000000000")))
 			.andExpect(jsonPath("$.errors", hasItem(startsWith("[2].window"))))
 			.andExpect(jsonPath("$.errors", hasItem(startsWith("[5].path"))))
 			.andExpect(jsonPath("$.errors", hasItem(startsWith("[6].methods"))));
@@ -317,9 +337,9 @@ class AdminApiIntegrationTests {
 		this.mvc.perform(post("/admin/token").header("X-API-Key", "tl_unknown"))
 			.andExpect(status().isUnauthorized())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
-		// the token does not open the admin API
+		// the token does not open the admin API: the admin chain verifies with keys of its own
 		this.mvc.perform(get("/admin/tenants").header("Authorization", "Bearer " + token))
-			.andExpect(status().isForbidden());
+			.andExpect(status().isUnauthorized());
 	}
 
 	@Test
@@ -364,7 +384,7 @@ class AdminApiIntegrationTests {
 			.subject("ops")
 			.claim("roles", List.of(roles))
 			.expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
-			.signWith(TestTokens.KEY)
+			.signWith(TestTokens.ADMIN_KEY)
 			.compact();
 	}
 

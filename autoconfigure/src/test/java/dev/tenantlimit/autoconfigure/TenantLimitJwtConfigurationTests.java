@@ -61,11 +61,15 @@ class TenantLimitJwtConfigurationTests {
 	}
 
 	private static String hmacToken(byte[] secret) {
-		return Jwts.builder().claim("tenant_id", "acme").signWith(Keys.hmacShaKeyFor(secret)).compact();
+		return Jwts.builder().claim("tenant_id", "acme").expiration(inFiveMinutes()).signWith(Keys.hmacShaKeyFor(secret)).compact();
 	}
 
 	private String rsaToken() {
-		return Jwts.builder().claim("tenant_id", "acme").signWith(this.rsa.getPrivate()).compact();
+		return Jwts.builder().claim("tenant_id", "acme").expiration(inFiveMinutes()).signWith(this.rsa.getPrivate()).compact();
+	}
+
+	private static java.util.Date inFiveMinutes() {
+		return java.util.Date.from(java.time.Instant.now().plusSeconds(300));
 	}
 
 }

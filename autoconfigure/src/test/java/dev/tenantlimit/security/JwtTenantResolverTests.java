@@ -86,13 +86,41 @@ class JwtTenantResolverTests {
 
 	@Test
 	void tokenWithoutTenantClaimIsRefused() {
-		assertRefused(Jwts.builder().issuer("https://issuer").subject("x").signWith(KEY).compact(), "tenant_id");
+		assertRefused(Jwts.builder().issuer("https://issuer").subject("x").expiration(inFiveMinutes()).signWith(KEY).compact(),
+				"tenant_id");
 	}
 
 	@Test
 	void tokenWithNonStringTenantClaimIsRefused() {
-		assertRefused(Jwts.builder().issuer("https://issuer").claim("tenant_id", 42).signWith(KEY).compact(),
-				"tenant_id");
+		assertRefused(Jwts.builder().issuer("https://issuer").claim("tenant_id", 42).expiration(inFiveMinutes())
+			.signWith(KEY).compact(), "tenant_id");
+	}
+
+	@Test
+	void tokenThatNeverExpiresIsRefusedUnlessExpiryIsNotRequired() {
+		String forever = Jwts.builder().issuer("https://issuer").claim("tenant_id", "acme").signWith(KEY).compact();
+		assertRefused(forever, "'exp'");
+		JwtTenantResolver lenient = new JwtTenantResolver(Jwts.parser().verifyWith(KEY).build(), "tenant_id",
+				new JwtLifetimePolicy(false, null, Duration.ZERO));
+		assertThat(lenient.resolveTenantId(bearer(forever))).isEqualTo("acme");
+	}
+
+	@Test
+	void tokenLivingLongerThanTheMaximumIsRefused() {
+		JwtTenantResolver capped = new JwtTenantResolver(Jwts.parser().verifyWith(KEY).build(), "tenant_id",
+				new JwtLifetimePolicy(true, Duration.ofHours(1), Duration.ofSeconds(30)));
+		String aYear = Jwts.builder().claim("tenant_id", "acme")
+			.expiration(Date.from(Instant.now().plus(Duration.ofDays(365)))).signWith(KEY).compact();
+		assertThatExceptionOfType(InvalidCredentialsException.class).isThrownBy(() -> capped.resolveTenantId(bearer(aYear)))
+			.withMessageContaining("'exp'");
+		String numericString = Jwts.builder().claim("tenant_id", "acme").claim("exp", "99999999999").signWith(KEY).compact();
+		assertThatExceptionOfType(InvalidCredentialsException.class)
+			.isThrownBy(() -> capped.resolveTenantId(bearer(numericString)));
+		assertThat(capped.resolveTenantId(bearer(valid().issuer(null).compact()))).isEqualTo("acme");
+	}
+
+	private static Date inFiveMinutes() {
+		return Date.from(Instant.now().plus(Duration.ofMinutes(5)));
 	}
 
 	@Test
@@ -104,7 +132,8 @@ class JwtTenantResolverTests {
 	void rsaTokenIsVerifiedWithThePublicKey() {
 		KeyPair pair = Jwts.SIG.RS256.keyPair().build();
 		JwtTenantResolver rsa = new JwtTenantResolver(Jwts.parser().verifyWith(pair.getPublic()).build(), "tenant_id");
-		MockHttpServletRequest request = bearer(Jwts.builder().claim("tenant_id", "acme").signWith(pair.getPrivate())
+		MockHttpServletRequest request = bearer(Jwts.builder().claim("tenant_id", "acme").expiration(inFiveMinutes())
+			.signWith(pair.getPrivate())
 			.compact());
 		assertThat(rsa.resolveTenantId(request)).isEqualTo("acme");
 		MockHttpServletRequest hmac = bearer(valid().compact());

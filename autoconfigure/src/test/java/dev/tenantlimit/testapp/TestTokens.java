@@ -17,6 +17,11 @@ public final class TestTokens {
 
 	public static final SecretKey KEY = Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8));
 
+	/** The admin chain's own key (tenantlimit.admin.jwt.secret). */
+	public static final String ADMIN_SECRET = "integration-test-admin-secret-fedcba9876543210";
+
+	public static final SecretKey ADMIN_KEY = Keys.hmacShaKeyFor(ADMIN_SECRET.getBytes(StandardCharsets.UTF_8));
+
 	private TestTokens() {
 	}
 

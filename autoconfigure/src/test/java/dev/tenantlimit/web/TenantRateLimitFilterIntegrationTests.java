@@ -141,7 +141,10 @@ class TenantRateLimitFilterIntegrationTests {
 					.signWith(Keys.hmacShaKeyFor("another-secret-0123456789abcdefghijkl".getBytes(StandardCharsets.UTF_8)))
 					.compact(), "signature"),
 				Arguments.of("malformed", "abc.def", "malformed"),
-				Arguments.of("missing claim", Jwts.builder().subject("x").signWith(TestTokens.KEY).compact(), "tenant_id"),
+				Arguments.of("missing claim", Jwts.builder().subject("x")
+					.expiration(Date.from(Instant.now().plusSeconds(300))).signWith(TestTokens.KEY).compact(), "tenant_id"),
+				Arguments.of("no expiry", Jwts.builder().claim("tenant_id", "acme").signWith(TestTokens.KEY).compact(),
+						"'exp'"),
 				Arguments.of("malformed tenant id", TestTokens.forTenant("../../etc"), "Unknown tenant"));
 	}
 
