@@ -9,6 +9,7 @@ import javax.crypto.SecretKey;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tenantlimit.security.ApiKeyTenantResolver;
+import dev.tenantlimit.tenant.ApiKeys;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
 import io.jsonwebtoken.JwtBuilder;
@@ -56,6 +57,8 @@ public class TokenExchangeController {
 		JwtBuilder token = Jwts.builder()
 			.subject(tenantId)
 			.claim(this.settings.tenantClaim(), tenantId)
+			// revoking the key (or deleting the tenant) revokes the token on every instance
+			.claim(ApiKeys.TOKEN_CLAIM, ApiKeys.hash(this.apiKeys.apiKey(request)))
 			.issuedAt(Date.from(now))
 			.expiration(Date.from(now.plus(this.settings.lifetime())));
 		if (this.settings.issuer() != null) {

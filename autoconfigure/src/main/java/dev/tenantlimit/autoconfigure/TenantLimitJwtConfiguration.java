@@ -10,6 +10,7 @@ import javax.crypto.SecretKey;
 import dev.tenantlimit.security.JwtLifetimePolicy;
 import dev.tenantlimit.security.JwtTenantResolver;
 import dev.tenantlimit.security.PemPublicKeys;
+import dev.tenantlimit.tenant.TenantCache;
 import io.jsonwebtoken.JwsHeader;
 import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.JwtParserBuilder;
@@ -41,10 +42,10 @@ class TenantLimitJwtConfiguration {
 	@Bean
 	@Order(TenantLimitWebAutoConfiguration.JWT_ORDER)
 	@ConditionalOnMissingBean
-	JwtTenantResolver jwtTenantResolver(TenantLimitProperties properties) {
+	JwtTenantResolver jwtTenantResolver(TenantLimitProperties properties, TenantCache tenantCache) {
 		TenantLimitProperties.Jwt jwt = properties.getJwt();
 		return new JwtTenantResolver(parser(jwt), jwt.getTenantClaim(),
-				new JwtLifetimePolicy(jwt.isRequireExpiry(), jwt.getMaxLifetime(), jwt.getClockSkew()));
+				new JwtLifetimePolicy(jwt.isRequireExpiry(), jwt.getMaxLifetime(), jwt.getClockSkew()), tenantCache);
 	}
 
 	/** The parser of tenant tokens. */

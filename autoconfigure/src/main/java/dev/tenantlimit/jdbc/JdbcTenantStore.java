@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.tenant.ApiKeyDirectory;
 import dev.tenantlimit.tenant.ApiKeyInfo;
 import dev.tenantlimit.tenant.ApiKeys;
 import dev.tenantlimit.tenant.Tenant;
@@ -30,7 +31,7 @@ import org.springframework.transaction.support.TransactionOperations;
  * with the writes that provisioning needs. A tenant's effective quotas are its own, else its
  * plan's.
  */
-public class JdbcTenantStore implements TenantStore {
+public class JdbcTenantStore implements TenantStore, ApiKeyDirectory {
 
 	private static final String QUOTA_COLUMNS = "quota_id, quota_limit, window_ms, path_pattern, methods, shadow, algorithm, burst, shards";
 
@@ -93,6 +94,21 @@ public class JdbcTenantStore implements TenantStore {
 			.param(keyHash)
 			.query(String.class)
 			.optional();
+	}
+
+	@Override
+	public List<String> activeApiKeyHashes() {
+		return this.jdbc.sql("SELECT key_hash FROM tl_api_key WHERE revoked_at IS NULL").query(String.class).list();
+	}
+
+	@Override
+	public List<KeyState> apiKeysChangedSince(Instant since) {
+		OffsetDateTime at = utc(since);
+		return this.jdbc
+			.sql("SELECT key_hash, revoked_at FROM tl_api_key WHERE created_at >= ? OR revoked_at >= ?")
+			.params(at, at)
+			.query((rs, row) -> new KeyState(rs.getString("key_hash"), rs.getTimestamp("revoked_at") == null))
+			.list();
 	}
 
 	/** Tenants ordered by id, without quotas. */

@@ -27,6 +27,12 @@ public class ApiKeyTenantResolver implements TenantResolver {
 		this.challenge = "ApiKey realm=\"tenantlimit\", header=\"" + header + "\"";
 	}
 
+	/** The request's API key, stripped, or an empty string without one. */
+	public String apiKey(HttpServletRequest request) {
+		String key = request.getHeader(this.header);
+		return (key != null) ? key.strip() : "";
+	}
+
 	@Override
 	public @Nullable String resolveTenantId(HttpServletRequest request) {
 		String key = request.getHeader(this.header);

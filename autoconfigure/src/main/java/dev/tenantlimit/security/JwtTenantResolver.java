@@ -2,6 +2,8 @@ package dev.tenantlimit.security;
 
 import java.time.Instant;
 
+import dev.tenantlimit.tenant.ApiKeys;
+import dev.tenantlimit.tenant.TenantCache;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.InvalidClaimException;
@@ -31,6 +33,8 @@ public class JwtTenantResolver implements TenantResolver {
 
 	private final JwtLifetimePolicy lifetime;
 
+	private final @Nullable TenantCache apiKeys;
+
 	/**
 	 * A resolver that refuses tokens without {@code exp}.
 	 * @param parser verifies signature and claims; it must not accept unsigned tokens
@@ -46,9 +50,22 @@ public class JwtTenantResolver implements TenantResolver {
 	 * @param lifetime whether tokens must expire, and how far away at most
 	 */
 	public JwtTenantResolver(JwtParser parser, String tenantClaim, JwtLifetimePolicy lifetime) {
+		this(parser, tenantClaim, lifetime, null);
+	}
+
+	/**
+	 * @param parser verifies signature and claims; it must not accept unsigned tokens
+	 * @param tenantClaim the claim that holds the tenant id
+	 * @param lifetime whether tokens must expire, and how far away at most
+	 * @param apiKeys where a token exchanged for an API key finds whether the key still works,
+	 * or {@code null} to take such tokens at their word
+	 */
+	public JwtTenantResolver(JwtParser parser, String tenantClaim, JwtLifetimePolicy lifetime,
+			@Nullable TenantCache apiKeys) {
 		this.parser = parser;
 		this.tenantClaim = tenantClaim;
 		this.lifetime = lifetime;
+		this.apiKeys = apiKeys;
 	}
 
 	@Override
@@ -64,6 +81,10 @@ public class JwtTenantResolver implements TenantResolver {
 		}
 		if (!(claims.get(this.tenantClaim) instanceof String tenantId) || tenantId.isBlank()) {
 			throw invalid("The token has no '" + this.tenantClaim + "' claim");
+		}
+		if (this.apiKeys != null && claims.get(ApiKeys.TOKEN_CLAIM) instanceof String keyHash
+				&& !this.apiKeys.tenantIdForApiKeyHash(keyHash).filter(tenantId::equals).isPresent()) {
+			throw invalid("The API key this token was exchanged for is revoked");
 		}
 		return tenantId;
 	}

@@ -19,6 +19,12 @@ public final class ApiKeys {
 	/** Characters of a key kept in clear for display. */
 	public static final int DISPLAY_PREFIX_LENGTH = 8;
 
+	/**
+	 * Claim of a token exchanged for a key ({@code POST /admin/token}): the key's hash, so the
+	 * token dies with the key.
+	 */
+	public static final String TOKEN_CLAIM = "tl_key";
+
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private ApiKeys() {

@@ -1,17 +1,21 @@
 package dev.tenantlimit.tenant;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads tenants and API keys through an in-process cache, so the request path queries the store
  * only on a miss. Entries are refreshed in the background once older than {@code refreshAfter}
  * (the request that notices is served the cached value), and dropped when unused for
  * {@code expireAfter}. Unknown tenants and keys are cached too, so repeating a bad credential
- * does not reach the database.
+ * does not reach the database. With a store that can list its keys ({@link ApiKeyDirectory}), a
+ * key that does not exist is refused from memory ({@link KnownApiKeys}): random keys neither
+ * reach the database nor take the real ones' places in the cache.
  */
 public class TenantCache implements TenantChangeListener {
 
@@ -19,7 +23,14 @@ public class TenantCache implements TenantChangeListener {
 
 	private final LoadingCache<String, Optional<String>> apiKeys;
 
+	private final @Nullable KnownApiKeys knownApiKeys;
+
+	private final TenantStore store;
+
 	public TenantCache(TenantStore store, Duration refreshAfter, Duration expireAfter, long maximumSize) {
+		this.store = store;
+		this.knownApiKeys = (store instanceof ApiKeyDirectory directory)
+				? new KnownApiKeys(directory, refreshAfter, expireAfter, Clock.systemUTC()) : null;
 		this.tenants = Caffeine.newBuilder()
 			.refreshAfterWrite(refreshAfter)
 			.expireAfterWrite(expireAfter)
@@ -39,7 +50,24 @@ public class TenantCache implements TenantChangeListener {
 
 	/** The id of the tenant owning the unrevoked API key with this hash. */
 	public Optional<String> tenantIdForApiKeyHash(String keyHash) {
-		return this.apiKeys.get(keyHash);
+		if (this.knownApiKeys == null || this.knownApiKeys.isKnown(keyHash)) {
+			return this.apiKeys.get(keyHash);
+		}
+		// unknown here: brand new elsewhere, written by code, or made up; never cached when absent
+		if (!this.knownApiKeys.tryLookUpUnknown()) {
+			return Optional.empty();
+		}
+		Optional<String> found = this.store.findTenantIdByApiKeyHash(keyHash);
+		if (found.isPresent()) {
+			this.knownApiKeys.add(keyHash);
+			this.apiKeys.put(keyHash, found);
+		}
+		return found;
+	}
+
+	/** The keys known to exist, when the store can list them. */
+	public @Nullable KnownApiKeys knownApiKeys() {
+		return this.knownApiKeys;
 	}
 
 	/** Forget what a change made stale, so the next request reads the store. */
@@ -47,10 +75,19 @@ public class TenantCache implements TenantChangeListener {
 	public void apply(TenantChange change) {
 		switch (change.kind()) {
 			case TENANT -> this.tenants.invalidate(change.id());
-			case API_KEY -> this.apiKeys.invalidate(change.id());
+			case API_KEY -> {
+				this.apiKeys.invalidate(change.id());
+				if (this.knownApiKeys != null) {
+					// created or revoked: a candidate until the next reload either way
+					this.knownApiKeys.add(change.id());
+				}
+			}
 			case ALL -> {
 				this.tenants.invalidateAll();
 				this.apiKeys.invalidateAll();
+				if (this.knownApiKeys != null) {
+					this.knownApiKeys.reloadSoon();
+				}
 			}
 		}
 	}

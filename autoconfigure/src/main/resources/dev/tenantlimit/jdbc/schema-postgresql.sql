@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS tl_api_key (
     revoked_at  TIMESTAMPTZ
 );
 CREATE INDEX IF NOT EXISTS tl_api_key_tenant_idx ON tl_api_key (tenant_id);
+-- Added by TenantLimit 0.2: instances fetch the keys created or revoked since they last looked.
+CREATE INDEX IF NOT EXISTS tl_api_key_created_idx ON tl_api_key (created_at);
+CREATE INDEX IF NOT EXISTS tl_api_key_revoked_idx ON tl_api_key (revoked_at);
 
 -- Every change made through the admin API: who, what, when, before and after (JSON).
 CREATE TABLE IF NOT EXISTS tl_audit (

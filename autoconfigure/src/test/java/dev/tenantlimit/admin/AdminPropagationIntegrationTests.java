@@ -97,6 +97,25 @@ class AdminPropagationIntegrationTests {
 	}
 
 	@Test
+	void aTokenExchangedForARevokedKeyStopsWorkingOnTheOtherInstance() throws Exception {
+		String created = admin("POST", "/admin/tenants/" + this.tenant + "/api-keys", "{\"name\":\"k\"}").body();
+		String key = JsonPath.read(created, "$.key");
+		String keyId = JsonPath.read(created, "$.id");
+		HttpResponse<String> exchanged = this.http.send(HttpRequest.newBuilder(uri(0, "/admin/token"))
+			.header("X-API-Key", key)
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		String token = "Bearer " + JsonPath.read(exchanged.body(), "$.access_token");
+		assertThat(onB("Authorization", token).statusCode()).isEqualTo(200);
+		long start = System.nanoTime();
+		assertThat(admin("DELETE", "/admin/tenants/" + this.tenant + "/api-keys/" + keyId, null).statusCode())
+			.isEqualTo(204);
+		Duration delay = awaitOnB("Authorization", token, (response) -> response.statusCode() == 401
+				&& response.body().contains("revoked"), start);
+		System.out.println("Propagation of a key revocation to a token exchanged for it: " + delay.toMillis() + " ms");
+	}
+
+	@Test
 	void suspensionReachesTheOtherInstance() throws Exception {
 		String token = "Bearer " + TestTokens.forTenant(this.tenant);
 		assertThat(onB("Authorization", token).statusCode()).isEqualTo(200);
