@@ -7,7 +7,8 @@ import javax.sql.DataSource;
 
 import dev.tenantlimit.admin.AdminExceptionHandler;
 import dev.tenantlimit.admin.AdminJwtAuthenticationFilter;
-import dev.tenantlimit.security.JwtLifetimePolicy;
+import dev.tenantlimit.admin.AdminLoginThrottleFilter;
+import dev.tenantlimit.admin.FailedAdminLogins;
 import dev.tenantlimit.admin.AdminSecurityProblems;
 import dev.tenantlimit.admin.PlanAdminController;
 import dev.tenantlimit.admin.TenantAdminController;
@@ -18,6 +19,7 @@ import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.limiter.QuotaUsageReader;
 import dev.tenantlimit.redis.RedisTenantChanges;
 import dev.tenantlimit.security.ApiKeyTenantResolver;
+import dev.tenantlimit.security.JwtLifetimePolicy;
 import dev.tenantlimit.tenant.TenantCache;
 import dev.tenantlimit.web.ProblemResponses;
 import io.jsonwebtoken.security.Keys;
@@ -115,7 +117,8 @@ public final class TenantLimitAdminAutoConfiguration {
 		// admin tokens only with keys of their own: tenants' keys must not mint admins
 		boolean jwt = adminJwt.getSecret() != null || adminJwt.getPublicKey() != null;
 		String challenge = "Basic realm=\"tenantlimit-admin\"" + (jwt ? ", Bearer realm=\"tenantlimit-admin\"" : "");
-		AdminSecurityProblems answers = new AdminSecurityProblems(problems, challenge);
+		FailedAdminLogins failedLogins = new FailedAdminLogins(admin.getMaxFailedLogins(), admin.getFailedLoginWindow());
+		AdminSecurityProblems answers = new AdminSecurityProblems(problems, challenge, failedLogins);
 		http.securityMatcher(admin.getBasePath() + "/**")
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST, admin.getBasePath() + "/token")
 				.permitAll()
@@ -125,7 +128,9 @@ public final class TenantLimitAdminAutoConfiguration {
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(answers).accessDeniedHandler(answers))
 			.csrf((csrf) -> csrf.disable())
 			.requestCache((cache) -> cache.disable())
-			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			// before any credentials are checked: a throttled address makes no more guesses
+			.addFilterBefore(new AdminLoginThrottleFilter(failedLogins, problems), BasicAuthenticationFilter.class);
 		if (jwt) {
 			JwtLifetimePolicy lifetime = new JwtLifetimePolicy(true, adminJwt.getMaxLifetime(),
 					properties.getJwt().getClockSkew());

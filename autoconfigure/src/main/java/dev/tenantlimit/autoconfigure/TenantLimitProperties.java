@@ -729,6 +729,33 @@ public class TenantLimitProperties {
 		/** Bearer tokens of admins, with keys of their own. */
 		private final AdminJwt jwt = new AdminJwt();
 
+		/**
+		 * Failed admin sign-ins (wrong password, bad admin token) one client address may make
+		 * in failed-login-window; past them it gets 429 with Retry-After until the window ends.
+		 */
+		private int maxFailedLogins = 10;
+
+		/**
+		 * Window, from an address's first failed admin sign-in, in which max-failed-logins count.
+		 */
+		private Duration failedLoginWindow = Duration.ofMinutes(1);
+
+		public int getMaxFailedLogins() {
+			return this.maxFailedLogins;
+		}
+
+		public void setMaxFailedLogins(int maxFailedLogins) {
+			this.maxFailedLogins = maxFailedLogins;
+		}
+
+		public Duration getFailedLoginWindow() {
+			return this.failedLoginWindow;
+		}
+
+		public void setFailedLoginWindow(Duration failedLoginWindow) {
+			this.failedLoginWindow = failedLoginWindow;
+		}
+
 		public AdminJwt getJwt() {
 			return this.jwt;
 		}
