@@ -27,6 +27,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -186,8 +187,15 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			return Passage.refused(RequestObserver.UNAUTHENTICATED, null);
 		}
 		catch (RuntimeException ex) {
+			if (TenantSecurityContext.PRESENT && TenantSecurityContext.isRejectedRequest(ex)) {
+				// Spring Security's firewall refused a header the resolvers read (control or non-Latin-1 characters)
+				this.problems.write(request, response, HttpStatus.BAD_REQUEST, "malformed-request",
+						"A header of the request holds characters that are not allowed");
+				return Passage.refused(RequestObserver.UNAUTHENTICATED, null);
+			}
 			// the tenant store failed on a cache miss: refuse this request, not the application
-			logger.warn("Could not identify the tenant of a request: " + ex);
+			logger.warn("Could not identify the tenant of a request: " + ex.getClass().getName());
+			logger.debug("Could not identify the tenant of a request", ex);
 			this.problems.unavailable(request, response, 1);
 			return Passage.refused(RequestObserver.UNAVAILABLE, null);
 		}

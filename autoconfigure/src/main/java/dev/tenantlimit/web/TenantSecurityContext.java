@@ -7,6 +7,7 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -19,6 +20,24 @@ final class TenantSecurityContext {
 			"org.springframework.security.core.context.SecurityContextHolder", TenantSecurityContext.class.getClassLoader());
 
 	private TenantSecurityContext() {
+	}
+
+	private static final boolean FIREWALL_PRESENT = ClassUtils.isPresent(
+			"org.springframework.security.web.firewall.RequestRejectedException",
+			TenantSecurityContext.class.getClassLoader());
+
+	/** Whether Spring Security's firewall refused something of the request (a header's value). */
+	static boolean isRejectedRequest(RuntimeException ex) {
+		return FIREWALL_PRESENT && Firewall.rejected(ex);
+	}
+
+	/** Kept apart so this class loads without spring-security-web. */
+	private static final class Firewall {
+
+		static boolean rejected(RuntimeException ex) {
+			return ex instanceof RequestRejectedException;
+		}
+
 	}
 
 	/** Whether someone other than an anonymous user is signed in. */
