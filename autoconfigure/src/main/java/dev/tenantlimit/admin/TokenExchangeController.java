@@ -9,6 +9,7 @@ import javax.crypto.SecretKey;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tenantlimit.security.ApiKeyTenantResolver;
+import dev.tenantlimit.security.JwtJson;
 import dev.tenantlimit.tenant.ApiKeys;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
@@ -55,6 +56,7 @@ public class TokenExchangeController {
 		}
 		Instant now = Instant.now();
 		JwtBuilder token = Jwts.builder()
+			.json(JwtJson.serializer())
 			.subject(tenantId)
 			.claim(this.settings.tenantClaim(), tenantId)
 			// revoking the key (or deleting the tenant) revokes the token on every instance

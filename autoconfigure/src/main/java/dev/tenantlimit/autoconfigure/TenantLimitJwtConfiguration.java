@@ -7,6 +7,7 @@ import java.security.PublicKey;
 
 import javax.crypto.SecretKey;
 
+import dev.tenantlimit.security.JwtJson;
 import dev.tenantlimit.security.JwtLifetimePolicy;
 import dev.tenantlimit.security.JwtTenantResolver;
 import dev.tenantlimit.security.PemPublicKeys;
@@ -64,6 +65,7 @@ class TenantLimitJwtConfiguration {
 		SecretKey secret = (secretText != null) ? hmacKey(secretText, prefix + ".secret") : null;
 		PublicKey publicKey = (publicKeyResource != null) ? publicKey(publicKeyResource, prefix + ".public-key") : null;
 		JwtParserBuilder builder = Jwts.parser()
+			.json(JwtJson.deserializer())
 			.keyLocator(new KeyByAlgorithm(secret, publicKey))
 			.clockSkewSeconds(jwt.getClockSkew().toSeconds());
 		if (jwt.getIssuer() != null) {

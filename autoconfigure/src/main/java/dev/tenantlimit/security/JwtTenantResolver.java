@@ -115,7 +115,11 @@ public class JwtTenantResolver implements TenantResolver {
 			throw invalid("The token's '" + ex.getClaimName() + "' claim is missing or not accepted");
 		}
 		catch (UnsupportedJwtException ex) {
-			throw invalid("The token is unsigned or of an unsupported kind");
+			// jjwt takes a payload that is no claims set (JwtJson refused it) for other content
+			throw invalid(String.valueOf(ex.getMessage()).contains("content")
+					? "The token's claims cannot be read: not JSON, a claim named twice, or a time claim that is not "
+							+ "a number of seconds"
+					: "The token is unsigned or of an unsupported kind");
 		}
 		catch (MalformedJwtException | IllegalArgumentException ex) {
 			throw invalid("The token is malformed");

@@ -7,6 +7,7 @@ import java.util.Date;
 
 import javax.crypto.SecretKey;
 
+import dev.tenantlimit.security.JwtJson;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 
@@ -28,6 +29,7 @@ public final class TestTokens {
 	/** A token for the tenant, valid for five minutes. */
 	public static String forTenant(String tenantId) {
 		return Jwts.builder()
+			.json(JwtJson.serializer())
 			.claim("tenant_id", tenantId)
 			.expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
 			.signWith(KEY)

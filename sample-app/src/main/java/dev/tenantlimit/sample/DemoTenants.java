@@ -11,6 +11,7 @@ import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
+import dev.tenantlimit.security.JwtJson;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import org.apache.commons.logging.Log;
@@ -65,6 +66,7 @@ class DemoTenants implements ApplicationRunner {
 	private String tokenFor(String tenant) {
 		String secret = this.properties.getJwt().getSecret();
 		return Jwts.builder()
+			.json(JwtJson.serializer())
 			.claim("tenant_id", tenant)
 			.expiration(Date.from(Instant.now().plus(Duration.ofHours(12))))
 			.signWith(Keys.hmacShaKeyFor(secret.getBytes(StandardCharsets.UTF_8)))

@@ -17,6 +17,7 @@ import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
 
+import dev.tenantlimit.security.JwtJson;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import org.junit.jupiter.api.Test;
@@ -172,6 +173,7 @@ class SampleApplicationTests {
 
 	private String token(String tenant) {
 		return Jwts.builder()
+			.json(JwtJson.serializer())
 			.claim("tenant_id", tenant)
 			.expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
 			.signWith(Keys.hmacShaKeyFor(this.secret.getBytes(StandardCharsets.UTF_8)))
