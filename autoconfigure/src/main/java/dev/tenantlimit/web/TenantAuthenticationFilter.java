@@ -1,19 +1,16 @@
 package dev.tenantlimit.web;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.function.Predicate;
 
 import dev.tenantlimit.security.InvalidCredentialsException;
 import dev.tenantlimit.security.TenantAuthenticationToken;
-import dev.tenantlimit.security.TenantResolver;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -30,7 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class TenantAuthenticationFilter extends OncePerRequestFilter {
 
-	private final List<TenantResolver> resolvers;
+	private final TenantIdentification identification;
 
 	private final TenantCache tenants;
 
@@ -40,9 +37,9 @@ final class TenantAuthenticationFilter extends OncePerRequestFilter {
 
 	private SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
 
-	TenantAuthenticationFilter(List<TenantResolver> resolvers, TenantCache tenants, ProblemResponses problems,
+	TenantAuthenticationFilter(TenantIdentification identification, TenantCache tenants, ProblemResponses problems,
 			Predicate<HttpServletRequest> excluded) {
-		this.resolvers = List.copyOf(resolvers);
+		this.identification = identification;
 		this.tenants = tenants;
 		this.problems = problems;
 		this.excluded = excluded;
@@ -66,7 +63,7 @@ final class TenantAuthenticationFilter extends OncePerRequestFilter {
 		}
 		String tenantId;
 		try {
-			tenantId = resolveTenantId(request);
+			tenantId = this.identification.tenantId(request);
 		}
 		catch (InvalidCredentialsException ex) {
 			this.problems.unauthorized(request, response, ex.getChallenge(), ex.getMessage());
@@ -79,16 +76,6 @@ final class TenantAuthenticationFilter extends OncePerRequestFilter {
 			this.contexts.setContext(context);
 		}
 		chain.doFilter(request, response);
-	}
-
-	private @Nullable String resolveTenantId(HttpServletRequest request) {
-		for (TenantResolver resolver : this.resolvers) {
-			String tenantId = resolver.resolveTenantId(request);
-			if (tenantId != null) {
-				return tenantId;
-			}
-		}
-		return null;
 	}
 
 	/** Stored or not (its status and the unknown-tenant policy are the limiting filter's to apply). */

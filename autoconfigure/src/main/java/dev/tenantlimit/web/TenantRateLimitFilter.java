@@ -4,20 +4,16 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.security.InvalidCredentialsException;
-import dev.tenantlimit.security.JwtTenantResolver;
 import dev.tenantlimit.security.TenantResolver;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
 import dev.tenantlimit.tenant.UnknownTenantPolicy;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,7 +27,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.util.AntPathMatcher;
 import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Enforces tenant quotas before any controller: resolve the tenant, load it from the cache, decide
@@ -53,7 +48,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private static final AntPathMatcher PATH_MATCHER = new AntPathMatcher();
 
-	private final List<TenantResolver> resolvers;
+	private final TenantIdentification identification;
 
 	private final TenantCache tenants;
 
@@ -69,14 +64,9 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private final RequestObserver observer;
 
-	private final InFlight readsInFlight = new InFlight();
-
-	private final InFlight writesInFlight = new InFlight();
+	private final TenantScope scope = new TenantScope();
 
 	private final LogThrottle refusalLog = new LogThrottle(10, System::nanoTime);
-
-	/** Whether a resolver verifies bearer tokens itself (a JWT key is configured). */
-	private final boolean verifiesBearerTokens;
 
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
 			Settings settings, ProblemResponses problems) {
@@ -90,12 +80,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
 			Settings settings, ProblemResponses problems, @Nullable ConcurrencyLimits concurrency,
 			RequestObserver observer) {
-		this.resolvers = List.copyOf(resolvers);
-		this.verifiesBearerTokens = resolvers.stream().anyMatch(JwtTenantResolver.class::isInstance);
-		if (!this.verifiesBearerTokens) {
-			logger.warn("No JWT key configured (tenantlimit.jwt.secret or tenantlimit.jwt.public-key): TenantLimit "
-					+ "verifies no bearer token; tenants come from API keys or the application's own authentication");
-		}
+		this.identification = new TenantIdentification(resolvers);
 		this.tenants = tenants;
 		this.limiter = limiter;
 		this.settings = settings;
@@ -112,12 +97,12 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	/** GET, HEAD and OPTIONS requests past this filter and not finished yet. */
 	public InFlight readsInFlight() {
-		return this.readsInFlight;
+		return this.scope.readsInFlight();
 	}
 
 	/** Requests of other methods past this filter and not finished yet. */
 	public InFlight writesInFlight() {
-		return this.writesInFlight;
+		return this.scope.writesInFlight();
 	}
 
 	/** Stop what the limiter runs in the background (the failover's probe). */
@@ -138,7 +123,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	 * resolvers and exclusions ({@link TenantLimitConfigurer}).
 	 */
 	TenantAuthenticationFilter authenticationFilter() {
-		return new TenantAuthenticationFilter(this.resolvers, this.tenants, this.problems, this::shouldNotFilter);
+		return new TenantAuthenticationFilter(this.identification, this.tenants, this.problems, this::shouldNotFilter);
 	}
 
 	/**
@@ -150,7 +135,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		if (CorsUtils.isPreFlightRequest(request)) {
 			return true;
 		}
-		String path = path(request);
+		String path = RequestPaths.of(request);
 		return this.settings.excludePaths().stream().anyMatch((pattern) -> PATH_MATCHER.match(pattern, path));
 	}
 
@@ -166,7 +151,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			this.observer.outcome(passage.outcome(), passage.tenantId());
 			this.observer.filter(System.nanoTime() - start);
 			if (passage.admitted()) {
-				serve(passage, request, response, chain);
+				this.scope.serve(passage, request, response, chain);
 			}
 		}
 		finally {
@@ -179,7 +164,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		String tenantId;
 		Optional<Tenant> found;
 		try {
-			tenantId = resolveTenantId(request);
+			tenantId = this.identification.tenantId(request);
 			found = (tenantId != null) ? this.tenants.tenant(tenantId) : Optional.empty();
 		}
 		catch (InvalidCredentialsException ex) {
@@ -205,7 +190,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			if ((this.settings.allowAnonymous() && !signedIn) || (signedIn && hasExemptRole(request))) {
 				return new Passage(true, RequestObserver.BYPASSED, null, null, null);
 			}
-			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE, missingCredentials(request));
+			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE,
+					this.identification.missingCredentials(request));
 			return Passage.refused(RequestObserver.UNAUTHENTICATED, null);
 		}
 		if (found.isEmpty() && (this.settings.unknownTenants() == UnknownTenantPolicy.REJECT
@@ -287,21 +273,6 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		return new Passage(true, outcome, tenant.id(), tenant, permit);
 	}
 
-	/** The 401's detail: precise when a bearer token came that nothing here can verify. */
-	private String missingCredentials(HttpServletRequest request) {
-		String authorization = request.getHeader("Authorization");
-		if (!this.verifiesBearerTokens && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-			return "A bearer token was sent, but no JWT key is configured to verify it "
-					+ "(tenantlimit.jwt.secret or tenantlimit.jwt.public-key)";
-		}
-		if (TenantSecurityContext.PRESENT && TenantSecurityContext.isSignedIn()) {
-			return "You are signed in, but your authentication names no tenant: map your users to tenants with a "
-					+ "tenantlimit.authentication.authority-prefix or .principal-name (or a TenantResolver bean), or send a "
-					+ "tenant's bearer token or API key";
-		}
-		return "Credentials are required: a bearer token or an API key";
-	}
-
 	private boolean isExempt(Tenant tenant, HttpServletRequest request) {
 		return this.settings.exemptTenants().contains(tenant.id()) || hasExemptRole(request);
 	}
@@ -319,121 +290,11 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private void serve(Passage passage, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws IOException, ServletException {
-		Tenant tenant = passage.tenant();
-		if (tenant == null) {
-			chain.doFilter(request, response);
-			return;
-		}
-		InFlight inFlight = ConcurrencyLimits.isRead(request.getMethod()) ? this.readsInFlight : this.writesInFlight;
-		inFlight.enter();
-		ConcurrencyLimits.Permit permit = passage.permit();
-		Runnable done = () -> {
-			inFlight.leave();
-			if (permit != null) {
-				permit.close();
-			}
-		};
-		request.setAttribute(TenantContext.REQUEST_ATTRIBUTE, tenant);
-		TenantContext.set(tenant);
-		MDC.put(TenantContext.MDC_KEY, tenant.id());
-		Runnable signOut = TenantSecurityContext.PRESENT ? TenantSecurityContext.signIn(tenant) : () -> {
-		};
-		try {
-			chain.doFilter(request, response);
-		}
-		finally {
-			signOut.run();
-			MDC.remove(TenantContext.MDC_KEY);
-			TenantContext.clear();
-			whenDone(request, done);
-		}
-	}
-
-	/** Run {@code done} now, or once when an asynchronous request completes, fails or times out. */
-	private static void whenDone(HttpServletRequest request, Runnable done) {
-		if (!request.isAsyncStarted()) {
-			done.run();
-			return;
-		}
-		AtomicBoolean ran = new AtomicBoolean();
-		Runnable once = () -> {
-			if (ran.compareAndSet(false, true)) {
-				done.run();
-			}
-		};
-		request.getAsyncContext().addListener(new AsyncListener() {
-			@Override
-			public void onComplete(AsyncEvent event) {
-				once.run();
-			}
-
-			@Override
-			public void onTimeout(AsyncEvent event) {
-				once.run();
-			}
-
-			@Override
-			public void onError(AsyncEvent event) {
-				once.run();
-			}
-
-			@Override
-			public void onStartAsync(AsyncEvent event) {
-				event.getAsyncContext().addListener(this);
-			}
-		});
-	}
-
-	private @Nullable String resolveTenantId(HttpServletRequest request) {
-		for (TenantResolver resolver : this.resolvers) {
-			String tenantId = resolver.resolveTenantId(request);
-			if (tenantId != null) {
-				return tenantId;
-			}
-		}
-		return null;
-	}
-
 	private List<Quota> applicableQuotas(Tenant tenant, HttpServletRequest request) {
 		List<Quota> quotas = tenant.quotas().isEmpty() ? this.settings.defaultQuotas() : tenant.quotas();
 		String method = request.getMethod();
-		String path = path(request);
+		String path = RequestPaths.of(request);
 		return quotas.stream().filter((quota) -> quota.matches(method, path)).toList();
-	}
-
-	/**
-	 * The path within the application as the servlet container decoded and normalised it, so
-	 * {@code /%61ctuator} or {@code /actuator/../api} cannot slip past an exclusion or a quota.
-	 * Requests that never went through a servlet mapping (mock requests) fall back to the decoded
-	 * request URI.
-	 */
-	private static String path(HttpServletRequest request) {
-		String path = request.getServletPath();
-		String pathInfo = request.getPathInfo();
-		if (pathInfo != null) {
-			path = path + pathInfo;
-		}
-		return path.isEmpty() ? UrlPathHelper.defaultInstance.getPathWithinApplication(request) : path;
-	}
-
-	/**
-	 * What the filter decided for one request.
-	 *
-	 * @param admitted whether the request goes on to the application
-	 * @param outcome one of {@link RequestObserver}'s outcomes
-	 * @param tenantId the tenant, when known
-	 * @param tenant the tenant to put in context, or {@code null} for an anonymous request
-	 * @param permit the concurrency permit to give back when the request is done
-	 */
-	private record Passage(boolean admitted, String outcome, @Nullable String tenantId, @Nullable Tenant tenant,
-			ConcurrencyLimits.@Nullable Permit permit) {
-
-		static Passage refused(String outcome, @Nullable String tenantId) {
-			return new Passage(false, outcome, tenantId, null, null);
-		}
-
 	}
 
 	/**

@@ -1,0 +1,22 @@
+package dev.tenantlimit.web;
+
+import dev.tenantlimit.tenant.Tenant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the filter decided for one request.
+ *
+ * @param admitted whether the request goes on to the application
+ * @param outcome one of {@link RequestObserver}'s outcomes
+ * @param tenantId the tenant, when known
+ * @param tenant the tenant to put in context, or {@code null} for an anonymous request
+ * @param permit the concurrency permit to give back when the request is done
+ */
+record Passage(boolean admitted, String outcome, @Nullable String tenantId, @Nullable Tenant tenant,
+		ConcurrencyLimits.@Nullable Permit permit) {
+
+	static Passage refused(String outcome, @Nullable String tenantId) {
+		return new Passage(false, outcome, tenantId, null, null);
+	}
+
+}
