@@ -187,8 +187,13 @@ public class TenantAdministration {
 		}
 		List<Quota> quotas = AdminRequests.quotas(requests);
 		Supplier<List<Quota>> replace = () -> inTransaction(() -> {
-			List<QuotaView> before = this.store.lockPlan(name) ? QuotaView.of(this.store.findPlanQuotas(name)) : null;
-			List<Quota> replaced = this.store.replacePlanQuotas(name, quotas);
+			// decided once: a second look in this transaction could see a plan another one just created
+			boolean existed = this.store.lockPlan(name);
+			if (!existed) {
+				this.store.createPlan(name);
+			}
+			List<QuotaView> before = existed ? QuotaView.of(this.store.findPlanQuotas(name)) : null;
+			List<Quota> replaced = this.store.replaceExistingPlanQuotas(name, quotas);
 			record(null, "plan.replace", "plan:" + name, before, QuotaView.of(replaced));
 			return replaced;
 		});

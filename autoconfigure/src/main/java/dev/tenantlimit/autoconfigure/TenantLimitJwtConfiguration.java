@@ -46,7 +46,8 @@ class TenantLimitJwtConfiguration {
 	JwtTenantResolver jwtTenantResolver(TenantLimitProperties properties, TenantCache tenantCache) {
 		TenantLimitProperties.Jwt jwt = properties.getJwt();
 		return new JwtTenantResolver(parser(jwt), jwt.getTenantClaim(),
-				new JwtLifetimePolicy(jwt.isRequireExpiry(), jwt.getMaxLifetime(), jwt.getClockSkew()), tenantCache);
+				new JwtLifetimePolicy(jwt.isRequireExpiry(), jwt.getMaxLifetime(), jwt.getClockSkew()), tenantCache,
+				jwt.getCacheSize());
 	}
 
 	/** The parser of tenant tokens. */

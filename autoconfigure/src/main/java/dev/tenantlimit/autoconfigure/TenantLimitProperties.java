@@ -365,6 +365,20 @@ public class TenantLimitProperties {
 		 */
 		private @Nullable Duration maxLifetime;
 
+		/**
+		 * Verified tokens remembered (by their SHA-256, until they expire, at most 10 minutes)
+		 * so a tenant's token is not verified again on every request; 0 verifies every time.
+		 */
+		private long cacheSize = 10_000;
+
+		public long getCacheSize() {
+			return this.cacheSize;
+		}
+
+		public void setCacheSize(long cacheSize) {
+			this.cacheSize = cacheSize;
+		}
+
 		public boolean isRequireExpiry() {
 			return this.requireExpiry;
 		}

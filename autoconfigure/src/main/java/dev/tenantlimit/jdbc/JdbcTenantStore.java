@@ -170,6 +170,20 @@ public class JdbcTenantStore implements TenantStore, ApiKeyDirectory {
 	}
 
 	/**
+	 * Create a plan without quotas.
+	 * @throws org.springframework.dao.DuplicateKeyException when it exists (or another
+	 * transaction created it meanwhile)
+	 */
+	public void createPlan(String plan) {
+		this.jdbc.sql("INSERT INTO tl_plan (plan) VALUES (?)").param(plan).update();
+	}
+
+	/** Replace the quotas of a plan that exists, in one transaction. */
+	public List<Quota> replaceExistingPlanQuotas(String plan, List<Quota> quotas) {
+		return replace("plan", plan, quotas);
+	}
+
+	/**
 	 * Create the plan if needed and replace its quotas, in one transaction. Two transactions that
 	 * both create it: the second fails with a {@code DuplicateKeyException}, to be retried.
 	 */

@@ -35,6 +35,8 @@ public class JwtTenantResolver implements TenantResolver {
 
 	private final @Nullable TenantCache apiKeys;
 
+	private final @Nullable VerifiedTokens verified;
+
 	/**
 	 * A resolver that refuses tokens without {@code exp}.
 	 * @param parser verifies signature and claims; it must not accept unsigned tokens
@@ -62,10 +64,25 @@ public class JwtTenantResolver implements TenantResolver {
 	 */
 	public JwtTenantResolver(JwtParser parser, String tenantClaim, JwtLifetimePolicy lifetime,
 			@Nullable TenantCache apiKeys) {
+		this(parser, tenantClaim, lifetime, apiKeys, 0);
+	}
+
+	/**
+	 * @param parser verifies signature and claims; it must not accept unsigned tokens
+	 * @param tenantClaim the claim that holds the tenant id
+	 * @param lifetime whether tokens must expire, and how far away at most
+	 * @param apiKeys where a token exchanged for an API key finds whether the key still works,
+	 * or {@code null} to take such tokens at their word
+	 * @param cacheSize how many verified tokens are remembered, so they are not verified on every
+	 * request; 0 for none
+	 */
+	public JwtTenantResolver(JwtParser parser, String tenantClaim, JwtLifetimePolicy lifetime,
+			@Nullable TenantCache apiKeys, long cacheSize) {
 		this.parser = parser;
 		this.tenantClaim = tenantClaim;
 		this.lifetime = lifetime;
 		this.apiKeys = apiKeys;
+		this.verified = (cacheSize > 0) ? new VerifiedTokens(cacheSize, lifetime.clockSkew()) : null;
 	}
 
 	@Override
@@ -74,19 +91,38 @@ public class JwtTenantResolver implements TenantResolver {
 		if (token == null) {
 			return null;
 		}
+		Instant now = Instant.now();
+		VerifiedTokens.Verified known = (this.verified != null) ? this.verified.get(token, now) : null;
+		if (known == null) {
+			known = verifyAndRead(token, now);
+			if (this.verified != null) {
+				this.verified.put(token, known);
+			}
+		}
+		// may have changed since the token was verified: checked on every request
+		if (this.apiKeys != null && known.apiKeyHash() != null
+				&& !this.apiKeys.tenantIdForApiKeyHash(known.apiKeyHash()).filter(known.tenantId()::equals).isPresent()) {
+			throw invalid("The API key this token was exchanged for is revoked");
+		}
+		return known.tenantId();
+	}
+
+	private VerifiedTokens.Verified verifyAndRead(String token, Instant now) {
 		Claims claims = verify(token);
-		String lifetimeProblem = this.lifetime.problem(claims, Instant.now());
+		String lifetimeProblem = this.lifetime.problem(claims, now);
 		if (lifetimeProblem != null) {
 			throw invalid(lifetimeProblem);
 		}
 		if (!(claims.get(this.tenantClaim) instanceof String tenantId) || tenantId.isBlank()) {
 			throw invalid("The token has no '" + this.tenantClaim + "' claim");
 		}
-		if (this.apiKeys != null && claims.get(ApiKeys.TOKEN_CLAIM) instanceof String keyHash
-				&& !this.apiKeys.tenantIdForApiKeyHash(keyHash).filter(tenantId::equals).isPresent()) {
-			throw invalid("The API key this token was exchanged for is revoked");
-		}
-		return tenantId;
+		String keyHash = (claims.get(ApiKeys.TOKEN_CLAIM) instanceof String hash) ? hash : null;
+		return new VerifiedTokens.Verified(tenantId, keyHash, instant(claims.getNotBefore()),
+				instant(claims.getExpiration()));
+	}
+
+	private static @Nullable Instant instant(java.util.@Nullable Date date) {
+		return (date != null) ? date.toInstant() : null;
 	}
 
 	/** The token of an {@code Authorization: Bearer} header, or {@code null} without one. */

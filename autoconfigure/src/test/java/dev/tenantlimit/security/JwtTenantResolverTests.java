@@ -119,6 +119,42 @@ class JwtTenantResolverTests {
 		assertThat(capped.resolveTenantId(bearer(valid().issuer(null).compact()))).isEqualTo("acme");
 	}
 
+	@Test
+	void aVerifiedTokenIsNotVerifiedAgainUntilItExpires() throws Exception {
+		java.util.concurrent.atomic.AtomicInteger parses = new java.util.concurrent.atomic.AtomicInteger();
+		io.jsonwebtoken.JwtParser real = Jwts.parser().verifyWith(KEY).build();
+		io.jsonwebtoken.JwtParser counting = (io.jsonwebtoken.JwtParser) java.lang.reflect.Proxy.newProxyInstance(
+				getClass().getClassLoader(), new Class<?>[] { io.jsonwebtoken.JwtParser.class }, (proxy, method, args) -> {
+					if (method.getName().equals("parseSignedClaims")) {
+						parses.incrementAndGet();
+					}
+					try {
+						return method.invoke(real, args);
+					}
+					catch (java.lang.reflect.InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+		JwtTenantResolver cached = new JwtTenantResolver(counting, "tenant_id",
+				new JwtLifetimePolicy(true, null, Duration.ZERO), null, 100);
+		String token = valid().issuer(null).compact();
+		for (int i = 0; i < 5; i++) {
+			assertThat(cached.resolveTenantId(bearer(token))).isEqualTo("acme");
+		}
+		assertThat(parses).as("verified once").hasValue(1);
+
+		String shortLived = Jwts.builder().claim("tenant_id", "acme")
+			.expiration(Date.from(Instant.now().plusMillis(1500))).signWith(KEY).compact();
+		assertThat(cached.resolveTenantId(bearer(shortLived))).isEqualTo("acme");
+		Thread.sleep(2000);
+		assertThatExceptionOfType(InvalidCredentialsException.class)
+			.isThrownBy(() -> cached.resolveTenantId(bearer(shortLived)))
+			.withMessageContaining("expired");
+		assertThatExceptionOfType(InvalidCredentialsException.class)
+			.as("a token that fails is never cached")
+			.isThrownBy(() -> cached.resolveTenantId(bearer(token + "x")));
+	}
+
 	private static Date inFiveMinutes() {
 		return Date.from(Instant.now().plus(Duration.ofMinutes(5)));
 	}
