@@ -64,6 +64,13 @@ jmh() {
   cat /tmp/tenantlimit-jmh.txt
   echo '```'
   echo
+  echo "### JMH, a hot tenant's bearer token: verified every time vs remembered once verified"
+  echo
+  echo '```'
+  java -jar benchmarks/target/benchmarks.jar JwtResolverBenchmark -rf text -rff /tmp/tenantlimit-jmh.txt >/dev/null
+  cat /tmp/tenantlimit-jmh.txt
+  echo '```'
+  echo
 }
 
 http() {
