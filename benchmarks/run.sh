@@ -75,6 +75,8 @@ jmh() {
 
 http() {
   command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+  # clean: an up-to-date sample jar keeps the TenantLimit jar it was repackaged with
+  ./mvnw -B -q -ntp -pl sample-app clean
   ./mvnw -B -q -ntp -pl sample-app -am package -DskipTests
   ./mvnw -B -q -ntp -Pbenchmarks -pl benchmarks/bucket4j package -DskipTests
   local jar b4j_path java_cpu="" wrk_cpu=""
