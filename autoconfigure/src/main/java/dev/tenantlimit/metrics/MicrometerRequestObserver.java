@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.tenantlimit.web.RequestObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,8 @@ public class MicrometerRequestObserver implements RequestObserver {
 
 	private static final String REQUESTS = "tenantlimit.requests";
 
+	private static final String QUOTA_USAGE = "tenantlimit.quota.usage";
+
 	private final MeterRegistry registry;
 
 	private final boolean tenantTag;
@@ -30,6 +33,8 @@ public class MicrometerRequestObserver implements RequestObserver {
 	private final Timer decision;
 
 	private final Timer filter;
+
+	private final @Nullable DistributionSummary usage;
 
 	public MicrometerRequestObserver(MeterRegistry registry, boolean tenantTag) {
 		this.registry = registry;
@@ -42,6 +47,7 @@ public class MicrometerRequestObserver implements RequestObserver {
 			.description("Time TenantLimit's filter took before the application, the decision included")
 			.publishPercentileHistogram()
 			.register(registry);
+		this.usage = tenantTag ? null : usage().register(registry);
 	}
 
 	@Override
@@ -62,6 +68,23 @@ public class MicrometerRequestObserver implements RequestObserver {
 	@Override
 	public void filter(long nanos) {
 		this.filter.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void usage(String tenantId, double fraction) {
+		if (this.usage != null) {
+			this.usage.record(fraction);
+		}
+		else {
+			usage().tag("tenant", tenantId).register(this.registry).record(fraction);
+		}
+	}
+
+	/** Three buckets: the alert on tenants near their quota reads the one at 0.9. */
+	private static DistributionSummary.Builder usage() {
+		return DistributionSummary.builder(QUOTA_USAGE)
+			.description("How full the fullest of a request's quotas was after its decision (used over capacity)")
+			.serviceLevelObjectives(0.5, 0.9, 1.0);
 	}
 
 	private static Counter.Builder counter(String outcome) {

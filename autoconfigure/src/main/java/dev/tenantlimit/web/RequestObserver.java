@@ -27,6 +27,15 @@ public interface RequestObserver {
 	default void filter(long nanos) {
 	}
 
+	/**
+	 * After a decision, how full the fullest of the request's enforced quotas was (used over
+	 * capacity, 1 when over).
+	 * @param tenantId the tenant
+	 * @param fraction from 0 to 1
+	 */
+	default void usage(String tenantId, double fraction) {
+	}
+
 	/** Admitted by the limiter. */
 	String ALLOWED = "allowed";
 

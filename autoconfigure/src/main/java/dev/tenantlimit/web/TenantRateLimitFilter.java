@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.tenantlimit.limiter.QuotaUsage;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
@@ -255,6 +256,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			this.observer.decision(System.nanoTime() - start);
 		}
 		this.headers.write(response, decision);
+		this.observer.usage(tenant.id(), fullest(decision));
 		boolean shadowRefusal = !decision.shadowViolated().isEmpty();
 		if (shadowRefusal) {
 			logRefusal("by shadow quota " + decision.shadowViolated().get(0).quota().policyName(), tenant);
@@ -271,6 +273,17 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			logRefusal("with 429 (dry run: let through)", tenant);
 		}
 		return new Passage(true, outcome, tenant.id(), tenant, permit);
+	}
+
+	/** Used over capacity of the fullest enforced quota (a loop: this runs on every request). */
+	private static double fullest(RateLimitDecision decision) {
+		double fullest = 0;
+		for (QuotaUsage usage : decision.usages()) {
+			if (!usage.quota().shadow()) {
+				fullest = Math.max(fullest, usage.exceeded() ? 1 : Math.min(1, (double) usage.used() / usage.quota().capacity()));
+			}
+		}
+		return fullest;
 	}
 
 	private boolean isExempt(Tenant tenant, HttpServletRequest request) {

@@ -94,7 +94,9 @@ class MonitoringRulesTests {
 			}
 			get(port, "/api/whoami", "X-API-Key", "tl_unknown");
 			String body = get(management, "/actuator/prometheus", "Accept", "text/plain").body();
-			assertThat(body).contains("tenant=\"demo\"").contains("outcome=\"denied\"");
+			assertThat(body).contains("tenant=\"demo\"").contains("outcome=\"denied\"")
+				// the bucket the near-quota alert reads, as the rules spell it
+				.contains("tenantlimit_quota_usage_bucket{tenant=\"demo\",le=\"0.9\"}");
 			Set<String> names = new TreeSet<>();
 			for (String line : body.split("\n")) {
 				if (!line.startsWith("#") && !line.isBlank()) {
