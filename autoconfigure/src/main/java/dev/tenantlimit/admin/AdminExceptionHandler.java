@@ -6,6 +6,7 @@ import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.security.InvalidCredentialsException;
 import dev.tenantlimit.web.ProblemResponses;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -44,6 +45,13 @@ public class AdminExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> duplicate(DuplicateKeyException ex) {
 		return answer(problem(HttpStatus.CONFLICT, "conflict", "It already exists"), HttpHeaders.EMPTY);
+	}
+
+	/** Whatever the validation let through that the database refuses: never a 500. */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> constraint(DataIntegrityViolationException ex) {
+		return answer(problem(HttpStatus.BAD_REQUEST, "invalid-request",
+				"The request does not fit what the database stores"), HttpHeaders.EMPTY);
 	}
 
 	@ExceptionHandler

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
@@ -20,8 +21,9 @@ import tools.jackson.databind.type.LogicalType;
  * Reads admin request bodies strictly, whatever the application's own Jackson settings: UTF-8
  * that is well-formed (no overlong forms), no field the API does not know (a misspelt
  * {@code "metods"} must not store a quota on every method), a number where a number is meant
- * ({@code 1.5} is not a limit, nor is {@code "10"}), nothing after the value. Every problem it
- * finds is listed in one 400.
+ * ({@code 1.5} is not a limit, nor is {@code "10"}), no field given twice, nothing after the
+ * value. Every problem it finds is listed in one 400, named by where it is in the body
+ * ({@code [0].limit}), never by Java class.
  */
 final class AdminJson {
 
@@ -29,6 +31,7 @@ final class AdminJson {
 	};
 
 	private static final JsonMapper STRICT = JsonMapper.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
 				DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -61,11 +64,11 @@ final class AdminJson {
 		catch (DeferredBindingException ex) {
 			throw AdminRequestException.invalid(ex.getProblems()
 				.stream()
-				.map((problem) -> at(problem.getPath().toString()) + ": " + firstLine(problem.getMessage()))
+				.map((problem) -> at(problem.getPath().toString()) + ": " + reason(problem.getMessage()))
 				.toList());
 		}
 		catch (JacksonException ex) {
-			throw AdminRequestException.invalid(List.of(at(ex.getPathReference()) + ": " + firstLine(ex.getOriginalMessage())));
+			throw AdminRequestException.invalid(List.of(at(ex.getPath()) + ": " + reason(ex.getOriginalMessage())));
 		}
 	}
 
@@ -82,15 +85,58 @@ final class AdminJson {
 		}
 	}
 
-	private static String at(String path) {
-		return (path == null || path.isEmpty()) ? "body" : path;
+	/** A JSON pointer ({@code /0/limit}) as the errors list spells places: {@code [0].limit}. */
+	private static String at(String pointer) {
+		if (pointer == null || pointer.isEmpty() || pointer.equals("/")) {
+			return "body";
+		}
+		StringBuilder at = new StringBuilder();
+		for (String step : pointer.substring(1).split("/")) {
+			at.append(step.chars().allMatch(Character::isDigit) ? "[" + step + "]" : (at.isEmpty() ? step : "." + step));
+		}
+		return at.toString();
 	}
 
-	private static String firstLine(String message) {
-		int end = message.indexOf('\n');
-		String line = (end >= 0) ? message.substring(0, end) : message;
-		// Jackson names the Java class; the caller wrote JSON
-		return line.replaceAll("\\s*\\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.([A-Za-z]+)`", "$1");
+	/** Where a binding failed, from Jackson's references (fields and indexes), not its classes. */
+	private static String at(List<JacksonException.Reference> path) {
+		StringBuilder at = new StringBuilder();
+		for (JacksonException.Reference reference : path) {
+			if (reference.getPropertyName() != null) {
+				at.append(at.isEmpty() ? "" : ".").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				at.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		return at.isEmpty() ? "body" : at.toString();
+	}
+
+	/** What is wrong, in JSON's words: Jackson's messages name Java types and its own settings. */
+	private static String reason(String message) {
+		String text = String.valueOf(message);
+		if (text.contains("Duplicate field") || text.contains("Duplicate Object property")) {
+			return "a field is given twice";
+		}
+		if (text.contains("Unrecognized") || text.contains("Unknown property") || text.contains("not marked as ignorable")) {
+			java.util.regex.Matcher name = java.util.regex.Pattern.compile("[\"'`]([^\"'`]+)[\"'`]").matcher(text);
+			return "unknown field" + (name.find() ? " '" + name.group(1) + "'" : "");
+		}
+		if (text.contains("Integer") || text.contains("`long`") || text.contains("java.lang.Long")) {
+			return "must be a whole number";
+		}
+		if (text.contains("Boolean") || text.contains("`boolean`")) {
+			return "must be true or false";
+		}
+		if (text.contains("String")) {
+			return "must be text";
+		}
+		if (text.contains("List") || text.contains("array")) {
+			return "must be a JSON array";
+		}
+		if (text.contains("Unexpected end") || text.contains("Unexpected character") || text.contains("Trailing token")) {
+			return "is not well-formed JSON";
+		}
+		return "has the wrong type or form";
 	}
 
 }

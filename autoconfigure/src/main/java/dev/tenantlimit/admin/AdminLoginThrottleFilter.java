@@ -14,9 +14,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * In the admin chain before authentication: an address with too many failed sign-ins gets 429
- * with {@code Retry-After} instead of another guess. The failures are counted where the chain
- * refuses credentials ({@link AdminSecurityProblems}); a request that passes with credentials
- * clears the address's count.
+ * with {@code Retry-After} instead of another guess. A request with credentials counts as a
+ * failure from its start; answered 401 it stays one, passed it clears the address's count.
  */
 public class AdminLoginThrottleFilter extends OncePerRequestFilter {
 
@@ -33,18 +32,25 @@ public class AdminLoginThrottleFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		boolean signsIn = request.getHeader(HttpHeaders.AUTHORIZATION) != null;
-		if (signsIn) {
-			long retryAfter = this.failedLogins.retryAfterSeconds(request.getRemoteAddr());
-			if (retryAfter > 0) {
-				response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-				this.problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "too-many-failed-logins",
-						"Too many failed sign-ins from this address; try again in " + retryAfter + "s");
-				return;
-			}
+		String address = request.getRemoteAddr();
+		if (signsIn && !this.failedLogins.tryBegin(address)) {
+			long retryAfter = this.failedLogins.retryAfterSeconds(address);
+			response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+			this.problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "too-many-failed-logins",
+					"Too many failed sign-ins from this address; try again in " + retryAfter + "s");
+			return;
 		}
-		chain.doFilter(request, response);
-		if (signsIn && response.getStatus() < 400) {
-			this.failedLogins.succeeded(request.getRemoteAddr());
+		boolean refused = true;
+		boolean signedIn = false;
+		try {
+			chain.doFilter(request, response);
+			refused = response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED;
+			signedIn = response.getStatus() < 400;
+		}
+		finally {
+			if (signsIn) {
+				this.failedLogins.ended(address, refused, signedIn);
+			}
 		}
 	}
 

@@ -49,8 +49,10 @@ final class AdminRequests {
 	}
 
 	static String name(@Nullable String name, String field) {
+		// counted as the databases store it (H2 counts UTF-16 units): an emoji counts twice
 		if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-			throw AdminRequestException.invalid(field + " must have 1 to " + MAX_NAME_LENGTH + " characters");
+			throw AdminRequestException.invalid(field + " must have 1 to " + MAX_NAME_LENGTH
+					+ " UTF-16 code units (a character beyond the Basic Multilingual Plane, like an emoji, counts twice)");
 		}
 		if (!isPrintable(name)) {
 			throw AdminRequestException.invalid(field + " must be printable text: no control characters (NUL, "

@@ -12,7 +12,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * Failed admin sign-ins (wrong password, bad admin token) per client address, in fixed windows
  * from the first failure: past {@code maxFailures} in one window, the address is refused with 429
  * until the window ends, its password not even checked. A successful admin sign-in clears it.
- * Memory is bounded: at most {@value #MAX_ADDRESSES} addresses are remembered.
+ * Every attempt counts as a failure from the moment it starts until it ends otherwise, so a burst
+ * of parallel guesses gets no more tries than one guess after the other. Memory is bounded: at
+ * most {@value #MAX_ADDRESSES} addresses are remembered.
  */
 public class FailedAdminLogins {
 
@@ -41,14 +43,39 @@ public class FailedAdminLogins {
 			.build();
 	}
 
-	/** One more failure of this address. */
-	public void failed(String address) {
-		this.failures.get(address, (key) -> new Failures(this.ticker.read())).count.incrementAndGet();
+	/**
+	 * An attempt with credentials from this address starts, counted as a failure until it ends.
+	 * @return {@code false} when the address has no tries left in this window
+	 */
+	public boolean tryBegin(String address) {
+		AtomicInteger count = this.failures.get(address, (key) -> new Failures(this.ticker.read())).count;
+		while (true) {
+			int tries = count.get();
+			if (tries >= this.maxFailures) {
+				return false;
+			}
+			if (count.compareAndSet(tries, tries + 1)) {
+				return true;
+			}
+		}
 	}
 
-	/** This address signed in as an admin. */
-	public void succeeded(String address) {
-		this.failures.invalidate(address);
+	/**
+	 * The attempt ended.
+	 * @param refused whether its credentials were refused (it stays a failure)
+	 * @param signedIn whether it signed in (the address starts afresh)
+	 */
+	public void ended(String address, boolean refused, boolean signedIn) {
+		if (signedIn) {
+			this.failures.invalidate(address);
+		}
+		else if (!refused) {
+			// neither: e.g. signed in without the admin role (403); not a guess at a password
+			Failures recorded = this.failures.getIfPresent(address);
+			if (recorded != null) {
+				recorded.count.updateAndGet((tries) -> Math.max(0, tries - 1));
+			}
+		}
 	}
 
 	/** Seconds until this address may try again; 0 when it may now. */

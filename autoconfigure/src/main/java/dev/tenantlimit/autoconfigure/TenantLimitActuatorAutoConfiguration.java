@@ -48,15 +48,29 @@ public final class TenantLimitActuatorAutoConfiguration {
 				ConfiguredQuotas.defaultQuotas(properties));
 	}
 
-	/** The bound properties as a map: resources by their description, the JWT secret masked. */
-	@SuppressWarnings("unchecked")
+	/**
+	 * The bound properties as a map: resources by their description, and every secret masked,
+	 * wherever it is nested ({@code jwt.secret}, {@code admin.jwt.secret}, any later one).
+	 */
 	static Map<String, Object> effectiveConfiguration(TenantLimitProperties properties) {
 		JsonMapper mapper = JsonMapper.builder().addMixIn(Resource.class, ResourceDescription.class).build();
 		Map<String, Object> configuration = mapper.convertValue(properties, new TypeReference<Map<String, Object>>() {
 		});
-		Map<String, Object> jwt = (Map<String, Object>) configuration.get("jwt");
-		jwt.computeIfPresent("secret", (key, value) -> "******");
+		mask(configuration);
 		return configuration;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void mask(Map<String, Object> configuration) {
+		for (Map.Entry<String, Object> entry : configuration.entrySet()) {
+			String key = entry.getKey().toLowerCase(java.util.Locale.ROOT);
+			if (entry.getValue() != null && (key.endsWith("secret") || key.endsWith("password"))) {
+				entry.setValue("******");
+			}
+			else if (entry.getValue() instanceof Map<?, ?> nested) {
+				mask((Map<String, Object>) nested);
+			}
+		}
 	}
 
 	abstract static class ResourceDescription {

@@ -118,7 +118,7 @@ public final class TenantLimitAdminAutoConfiguration {
 		boolean jwt = adminJwt.getSecret() != null || adminJwt.getPublicKey() != null;
 		String challenge = "Basic realm=\"tenantlimit-admin\"" + (jwt ? ", Bearer realm=\"tenantlimit-admin\"" : "");
 		FailedAdminLogins failedLogins = new FailedAdminLogins(admin.getMaxFailedLogins(), admin.getFailedLoginWindow());
-		AdminSecurityProblems answers = new AdminSecurityProblems(problems, challenge, failedLogins);
+		AdminSecurityProblems answers = new AdminSecurityProblems(problems, challenge);
 		http.securityMatcher(admin.getBasePath() + "/**")
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST, admin.getBasePath() + "/token")
 				.permitAll()

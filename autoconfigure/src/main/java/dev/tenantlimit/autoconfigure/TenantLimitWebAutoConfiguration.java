@@ -31,6 +31,7 @@ import dev.tenantlimit.web.ProblemResponses;
 import dev.tenantlimit.web.RequestObserver;
 import dev.tenantlimit.web.ErrorPathFilter;
 import dev.tenantlimit.web.MalformedRequestResolver;
+import dev.tenantlimit.web.ProblemRequestRejectedHandler;
 import dev.tenantlimit.web.TenantRateLimitFilter;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -179,6 +180,19 @@ public final class TenantLimitWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	MalformedRequestResolver tenantLimitMalformedRequestResolver(ProblemResponses problems) {
 		return new MalformedRequestResolver(problems);
+	}
+
+	/** Spring Security's firewall refusals as problem+json, when the application has no handler of its own. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.security.web.firewall.RequestRejectedHandler")
+	static class FirewallConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(org.springframework.security.web.firewall.RequestRejectedHandler.class)
+		ProblemRequestRejectedHandler tenantLimitRequestRejectedHandler(ProblemResponses problems) {
+			return new ProblemRequestRejectedHandler(problems);
+		}
+
 	}
 
 	/** A direct request for the error page (not an error dispatch): 404, not Boot's 500 with status 999. */

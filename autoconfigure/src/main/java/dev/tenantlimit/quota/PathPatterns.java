@@ -14,7 +14,8 @@ import org.springframework.util.AntPathMatcher;
  * {@value #MAX_STARS_PER_SEGMENT} in a segment), {@code **} as a whole segment and {@code {name}}
  * variables. Refused: regular-expression variables ({@code {id:[0-9]+}}), which a quota does not
  * need and which can fail to compile or take exponential time to match, and anything the matcher
- * would misread (unbalanced braces, control characters).
+ * would misread (unbalanced braces, control characters), or that no normalised path can have
+ * (empty, {@code .} and {@code ..} segments, {@code ;} parameters).
  */
 public final class PathPatterns {
 
@@ -24,7 +25,7 @@ public final class PathPatterns {
 	private static final int MAX_STARS_PER_SEGMENT = 2;
 
 	private static final Pattern SEGMENT = Pattern
-		.compile("\\*\\*|([A-Za-z0-9._~!$&'()+,;=:@*?-]|\\{[A-Za-z_][A-Za-z0-9_]*\\})*");
+		.compile("\\*\\*|([A-Za-z0-9._~!$&'()+,=:@*?-]|\\{[A-Za-z_][A-Za-z0-9_]*\\})*");
 
 	private static final AntPathMatcher MATCHER = new AntPathMatcher();
 
@@ -42,7 +43,13 @@ public final class PathPatterns {
 			return "must have at most " + MAX_LENGTH + " characters";
 		}
 		String[] segments = pattern.substring(1).split("/", -1);
-		for (String segment : segments) {
+		for (int i = 0; i < segments.length; i++) {
+			String segment = segments[i];
+			// the paths matched are normalised: no empty, '.' or '..' segment, no ';' parameters
+			if ((segment.isEmpty() && i < segments.length - 1) || segment.equals(".") || segment.equals("..")) {
+				return "must not have empty, '.' or '..' segments (the paths it is matched against have none), was '"
+						+ printable(pattern) + "'";
+			}
 			if (!SEGMENT.matcher(segment).matches()) {
 				return "must be an Ant-style pattern of path characters, '?', '*', '**' and {name} variables "
 						+ "(no regular expressions), was '" + printable(pattern) + "'";

@@ -55,8 +55,10 @@ public class RedisTenantChanges implements TenantChangePublisher, MessageListene
 			this.redis.convertAndSend(this.channel, change.encode());
 		}
 		catch (DataAccessException ex) {
-			logger.warn("Could not publish " + change.encode() + "; other instances pick it up on their next cache refresh",
-					ex);
+			// one line: a Redis outage during a burst of admin changes must not flood the log
+			logger.warn("Could not publish " + change.encode() + " (" + ex.getMostSpecificCause()
+					+ "); other instances pick it up on their next cache refresh");
+			logger.debug("Could not publish " + change.encode(), ex);
 		}
 	}
 

@@ -116,7 +116,12 @@ public class JwtTenantResolver implements TenantResolver {
 		if (!(claims.get(this.tenantClaim) instanceof String tenantId) || tenantId.isBlank()) {
 			throw invalid("The token has no '" + this.tenantClaim + "' claim");
 		}
-		String keyHash = (claims.get(ApiKeys.TOKEN_CLAIM) instanceof String hash) ? hash : null;
+		Object key = claims.get(ApiKeys.TOKEN_CLAIM);
+		if (key != null && !(key instanceof String)) {
+			// a claim that would skip the revocation check if it were ignored
+			throw invalid("The token's '" + ApiKeys.TOKEN_CLAIM + "' claim is not a key hash");
+		}
+		String keyHash = (String) key;
 		return new VerifiedTokens.Verified(tenantId, keyHash, instant(claims.getNotBefore()),
 				instant(claims.getExpiration()));
 	}

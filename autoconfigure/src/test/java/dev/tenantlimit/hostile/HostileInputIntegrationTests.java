@@ -59,7 +59,7 @@ class HostileInputIntegrationTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/api/{x:[}", "/{x:\\\\Q}/**", "/api/{x:(.*a){12}}", "/api/{x", "/api/*a*a*a*",
-			"/api/\\u0000", "api/**" })
+			"/api/\\u0000", "api/**", "/api//x", "/api/./x", "/api/../x", "/api/;x" })
 	void pathPatternsTheMatcherCannotUseAreRefusedAndNothingIsStored(String path) throws Exception {
 		String body = "[{\"limit\":5,\"window\":\"1m\",\"path\":\"" + path + "\"}]";
 		assertRefused(send("PUT", quotas(), body), ".path");
@@ -73,9 +73,13 @@ class HostileInputIntegrationTests {
 			"[{\"limit\":5,\"window\":\"1m\",\"shadow\":\"true\"}]",
 			"[{\"limit\":5,\"window\":\"1m\",\"algorithm\":\"token-bucket\",\"burst\":9223372036854775807}]",
 			"[{\"limit\":9223372036854775807,\"window\":\"1m\"}]", "[{\"limit\":5,\"window\":\"1m\"}] []",
-			"{\"limit\":5}", "[{\"limit\":5,\"window\":\"1m\",\"methods\":[\"GET\",null]}]" })
+			"{\"limit\":5}", "[{\"limit\":5,\"window\":\"1m\",\"methods\":[\"GET\",null]}]",
+			"[{\"limit\":5,\"window\":\"1m\",\"limit\":50000}]", "[{\"limit\":1e3,\"window\":\"1m\"}]" })
 	void lenientQuotaBodiesAreRefusedAndNothingIsStored(String body) throws Exception {
-		assertRefused(send("PUT", quotas(), body), null);
+		HttpResponse<String> response = send("PUT", quotas(), body);
+		assertRefused(response, null);
+		assertThat(response.body()).as("errors name places in the body, not Java classes").doesNotContain("java.")
+			.doesNotContain("dev.tenantlimit");
 	}
 
 	@Test
@@ -92,6 +96,23 @@ class HostileInputIntegrationTests {
 		assertThat(send("POST", "/admin/tenants", "{\"id\":\"n-" + this.id + "\",\"name\":\"" + name + "\"}")
 			.statusCode()).isEqualTo(400);
 		assertThat(send("GET", "/admin/tenants/n-" + this.id, null).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void aFieldGivenTwiceIsRefusedAndNamesAreCountedInCharacters() throws Exception {
+		HttpResponse<String> twice = send("POST", "/admin/tenants",
+				"{\"id\":\"a-" + this.id + "\",\"name\":\"x\",\"id\":\"b-" + this.id + "\"}");
+		assertThat(twice.statusCode()).isEqualTo(400);
+		assertThat(twice.body()).contains("twice");
+		assertThat(send("GET", "/admin/tenants/a-" + this.id, null).statusCode()).isEqualTo(404);
+		assertThat(send("GET", "/admin/tenants/b-" + this.id, null).statusCode()).isEqualTo(404);
+		String emoji = "\uD83D\uDE00".repeat(101);
+		HttpResponse<String> tooLong = send("POST", "/admin/tenants",
+				"{\"id\":\"e-" + this.id + "\",\"name\":\"" + emoji + "\"}");
+		assertThat(tooLong.statusCode()).as("101 emoji are 202 UTF-16 units, as the database counts").isEqualTo(400);
+		assertThat(tooLong.body()).contains("UTF-16");
+		assertThat(send("POST", "/admin/tenants", "{\"id\":\"e-" + this.id + "\",\"name\":\"" + "\uD83D\uDE00".repeat(100)
+				+ "\"}").statusCode()).isEqualTo(201);
 	}
 
 	@Test
@@ -158,6 +179,14 @@ class HostileInputIntegrationTests {
 			.POST(HttpRequest.BodyPublishers.ofString("--x\r\n\r\n--x--"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isBetween(400, 499);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/api//whoami", "/api/whoami;x=1", "/api/%2e/whoami" })
+	void whatTheFirewallRefusesIsAProblemToo(String path) throws Exception {
+		HttpResponse<String> response = send("GET", path, null);
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 	}
 
 	@Test

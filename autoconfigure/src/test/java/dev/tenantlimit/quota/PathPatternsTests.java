@@ -21,7 +21,8 @@ class PathPatternsTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/api/{x:[}", "/{x:\\Q}/**", "/api/{x:(.*a){12}}", "/api/{x", "/api/x}", "/api/*a*a*a*",
-			"/api/\u0000", "/api/caf\u00e9", "api/**", "", "/api/%2F", "/api/ x" })
+			"/api/\u0000", "/api/caf\u00e9", "api/**", "", "/api/%2F", "/api/ x", "/api//x", "/api/./x", "/api/..",
+			"/api;v=1/x" })
 	void patternsTheMatcherCannotUseOrThatCanExplodeAreRefused(String pattern) {
 		assertThat(PathPatterns.problem(pattern)).isNotNull();
 	}

@@ -155,6 +155,13 @@ class JwtTenantResolverTests {
 			.isThrownBy(() -> cached.resolveTenantId(bearer(token + "x")));
 	}
 
+	@Test
+	void anExchangeClaimThatIsNoKeyHashIsRefusedRatherThanIgnored() {
+		String token = Jwts.builder().issuer("https://issuer").claim("tenant_id", "acme").claim("tl_key", 42)
+			.expiration(inFiveMinutes()).signWith(KEY).compact();
+		assertRefused(token, "tl_key");
+	}
+
 	private static Date inFiveMinutes() {
 		return Date.from(Instant.now().plus(Duration.ofMinutes(5)));
 	}
