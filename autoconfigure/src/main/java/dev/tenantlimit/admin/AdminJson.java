@@ -121,16 +121,19 @@ final class AdminJson {
 			java.util.regex.Matcher name = java.util.regex.Pattern.compile("[\"'`]([^\"'`]+)[\"'`]").matcher(text);
 			return "unknown field" + (name.find() ? " '" + name.group(1) + "'" : "");
 		}
-		if (text.contains("Integer") || text.contains("`long`") || text.contains("java.lang.Long")) {
+		// "Cannot coerce Integer value (5) to `java.lang.String` value": what was expected is the target
+		java.util.regex.Matcher target = java.util.regex.Pattern.compile("to `([^`]+)`").matcher(text);
+		String expected = target.find() ? target.group(1) : text;
+		if (expected.matches(".*\\b(Long|Integer|long|int)\\b.*")) {
 			return "must be a whole number";
 		}
-		if (text.contains("Boolean") || text.contains("`boolean`")) {
+		if (expected.matches(".*\\b(Boolean|boolean)\\b.*")) {
 			return "must be true or false";
 		}
-		if (text.contains("String")) {
+		if (expected.contains("String")) {
 			return "must be text";
 		}
-		if (text.contains("List") || text.contains("array")) {
+		if (expected.contains("List") || expected.contains("Collection") || expected.contains("array")) {
 			return "must be a JSON array";
 		}
 		if (text.contains("Unexpected end") || text.contains("Unexpected character") || text.contains("Trailing token")) {

@@ -99,6 +99,15 @@ class HostileInputIntegrationTests {
 	}
 
 	@Test
+	void typeErrorsSayWhatWasExpectedWhere() throws Exception {
+		// a value of the wrong type stops the reading: the first such error is the one listed
+		assertRefused(send("PUT", quotas(), "[{\"limit\":\"10\",\"window\":\"1m\"}]"), "[0].limit: must be a whole number");
+		assertRefused(send("PUT", quotas(), "[{\"limit\":5,\"window\":5}]"), "[0].window: must be text");
+		assertRefused(send("PUT", quotas(), "[{\"limit\":5,\"window\":\"1m\"},{\"limit\":5,\"window\":\"1m\",\"shadow\":1}]"),
+				"[1].shadow: must be true or false");
+	}
+
+	@Test
 	void aFieldGivenTwiceIsRefusedAndNamesAreCountedInCharacters() throws Exception {
 		HttpResponse<String> twice = send("POST", "/admin/tenants",
 				"{\"id\":\"a-" + this.id + "\",\"name\":\"x\",\"id\":\"b-" + this.id + "\"}");
