@@ -5,6 +5,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -29,6 +31,12 @@ final class AdminJson {
 
 	static final TypeReference<List<QuotaRequest>> QUOTAS = new TypeReference<>() {
 	};
+
+	/** The first quoted name in one of Jackson's messages: the unknown field. */
+	private static final Pattern QUOTED = Pattern.compile("[\"'`]([^\"'`]+)[\"'`]");
+
+	/** "Cannot coerce Integer value (5) to `java.lang.String` value": the type that was expected. */
+	private static final Pattern TARGET_TYPE = Pattern.compile("to `([^`]+)`");
 
 	private static final JsonMapper STRICT = JsonMapper.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -118,11 +126,10 @@ final class AdminJson {
 			return "a field is given twice";
 		}
 		if (text.contains("Unrecognized") || text.contains("Unknown property") || text.contains("not marked as ignorable")) {
-			java.util.regex.Matcher name = java.util.regex.Pattern.compile("[\"'`]([^\"'`]+)[\"'`]").matcher(text);
+			Matcher name = QUOTED.matcher(text);
 			return "unknown field" + (name.find() ? " '" + name.group(1) + "'" : "");
 		}
-		// "Cannot coerce Integer value (5) to `java.lang.String` value": what was expected is the target
-		java.util.regex.Matcher target = java.util.regex.Pattern.compile("to `([^`]+)`").matcher(text);
+		Matcher target = TARGET_TYPE.matcher(text);
 		String expected = target.find() ? target.group(1) : text;
 		if (expected.matches(".*\\b(Long|Integer|long|int)\\b.*")) {
 			return "must be a whole number";

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.PathPatterns;
@@ -33,10 +34,10 @@ final class AdminRequests {
 	static final long MAX_COUNT = 1_000_000_000_000L;
 
 	/** A simple duration: digits and a lower-case unit of Spring Boot's ({@code 1M} is not one). */
-	private static final java.util.regex.Pattern SIMPLE_DURATION = java.util.regex.Pattern.compile("[0-9]{1,9}(ms|s|m|h|d)");
+	private static final Pattern SIMPLE_DURATION = Pattern.compile("[0-9]{1,9}(ms|s|m|h|d)");
 
 	/** ISO-8601 as Java reads it, upper case only. */
-	private static final java.util.regex.Pattern ISO_DURATION = java.util.regex.Pattern.compile("P[0-9DTHMS.]{2,30}");
+	private static final Pattern ISO_DURATION = Pattern.compile("P[0-9DTHMS.]{2,30}");
 
 	private AdminRequests() {
 	}

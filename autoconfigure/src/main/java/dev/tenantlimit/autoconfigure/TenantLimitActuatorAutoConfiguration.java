@@ -1,5 +1,6 @@
 package dev.tenantlimit.autoconfigure;
 
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -63,7 +64,7 @@ public final class TenantLimitActuatorAutoConfiguration {
 	@SuppressWarnings("unchecked")
 	private static void mask(Map<String, Object> configuration) {
 		for (Map.Entry<String, Object> entry : configuration.entrySet()) {
-			String key = entry.getKey().toLowerCase(java.util.Locale.ROOT);
+			String key = entry.getKey().toLowerCase(Locale.ROOT);
 			if (entry.getValue() != null && (key.endsWith("secret") || key.endsWith("password"))) {
 				entry.setValue("******");
 			}

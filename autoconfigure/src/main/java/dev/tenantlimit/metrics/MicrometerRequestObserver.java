@@ -36,6 +36,9 @@ public class MicrometerRequestObserver implements RequestObserver {
 
 	private final @Nullable DistributionSummary usage;
 
+	/** With the tenant tag: one summary per tenant, looked up once, not built on every request. */
+	private final Map<String, DistributionSummary> usageByTenant = new ConcurrentHashMap<>();
+
 	public MicrometerRequestObserver(MeterRegistry registry, boolean tenantTag) {
 		this.registry = registry;
 		this.tenantTag = tenantTag;
@@ -76,7 +79,8 @@ public class MicrometerRequestObserver implements RequestObserver {
 			this.usage.record(fraction);
 		}
 		else {
-			usage().tag("tenant", tenantId).register(this.registry).record(fraction);
+			this.usageByTenant.computeIfAbsent(tenantId, (tenant) -> usage().tag("tenant", tenant).register(this.registry))
+				.record(fraction);
 		}
 	}
 

@@ -119,10 +119,6 @@ public final class KnownApiKeys {
 		syncSoon();
 	}
 
-	int size() {
-		return this.prefixes.size();
-	}
-
 	private void syncSoon() {
 		if (this.syncing.compareAndSet(false, true)) {
 			CompletableFuture.runAsync(this::sync).whenComplete((done, ex) -> this.syncing.set(false));

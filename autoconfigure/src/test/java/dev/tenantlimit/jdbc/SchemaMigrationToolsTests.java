@@ -11,7 +11,7 @@ import dev.tenantlimit.tenant.TenantStatus;
 import dev.tenantlimit.testapp.TestDatabases;
 import dev.tenantlimit.testapp.TestServices;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
@@ -34,30 +34,24 @@ class SchemaMigrationToolsTests {
 	private static final AutoConfigurations JDBC = AutoConfigurations.of(DataSourceAutoConfiguration.class,
 			DataSourceTransactionManagerAutoConfiguration.class, TenantLimitJdbcAutoConfiguration.class);
 
-	@ParameterizedTest
-	@ValueSource(strings = { "h2", "postgresql" })
-	void flywayCreatesTheTablesWithTheShippedRepeatableMigration(String database) {
+	@ParameterizedTest(name = "{0} on {1}")
+	@CsvSource({ "flyway, h2", "flyway, postgresql", "liquibase, h2", "liquibase, postgresql" })
+	void theShippedFormCreatesTheTables(String tool, String database) {
 		String url = url(database);
 		try {
-			ApplicationContextRunner runner = runner(url)
-				.withConfiguration(AutoConfigurations.of(FlywayAutoConfiguration.class))
-				.withPropertyValues("spring.flyway.locations=classpath:dev/tenantlimit/flyway/{vendor}");
-			startStoreAndRestart(runner, "select count(*) from \"flyway_schema_history\" where \"script\" = 'R__tenantlimit_schema.sql' and \"success\"");
-		}
-		finally {
-			TestDatabases.drop(url);
-		}
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { "h2", "postgresql" })
-	void liquibaseCreatesTheTablesWithTheShippedChangelog(String database) {
-		String url = url(database);
-		try {
-			ApplicationContextRunner runner = runner(url)
-				.withConfiguration(AutoConfigurations.of(LiquibaseAutoConfiguration.class))
-				.withPropertyValues("spring.liquibase.change-log=classpath:dev/tenantlimit/liquibase/tenantlimit-changelog.yaml");
-			startStoreAndRestart(runner, "select count(*) from databasechangelog");
+			ApplicationContextRunner runner = runner(url);
+			String migrationsApplied;
+			if (tool.equals("flyway")) {
+				runner = runner.withConfiguration(AutoConfigurations.of(FlywayAutoConfiguration.class))
+					.withPropertyValues("spring.flyway.locations=classpath:dev/tenantlimit/flyway/{vendor}");
+				migrationsApplied = "select count(*) from \"flyway_schema_history\" where \"script\" = 'R__tenantlimit_schema.sql' and \"success\"";
+			}
+			else {
+				runner = runner.withConfiguration(AutoConfigurations.of(LiquibaseAutoConfiguration.class))
+					.withPropertyValues("spring.liquibase.change-log=classpath:dev/tenantlimit/liquibase/tenantlimit-changelog.yaml");
+				migrationsApplied = "select count(*) from databasechangelog";
+			}
+			startStoreAndRestart(runner, migrationsApplied);
 		}
 		finally {
 			TestDatabases.drop(url);
