@@ -202,6 +202,38 @@ http() {
   echo "- Commands Redis ran, scripts' own included: $(echo "$stats" | awk -F'[:=,]' '/^cmdstat_/ && $1 != "cmdstat_info" && $1 != "cmdstat_config|resetstat" {printf "%s %s (%s µs/call); ", substr($1, 9), $3, $7}')"
   echo "- Decisions by TenantLimit's local fallback while measuring (must be 0): $(echo "$fallbacks_after - $fallbacks_before" | bc)"
   echo
+  echo "### One hot tenant whose quota never fills, by JWT and by API key, wrk -t2 -c$CONNECTIONS, $DURATION per round"
+  echo
+  local key
+  key=$(curl -sf -u admin:admin-demo-password -H 'Content-Type: application/json' -d '{"name":"benchmark"}' \
+    "localhost:$ON_PORT/admin/tenants/bench-1/api-keys" | grep -o '"key":"[^"]*"' | cut -d'"' -f4)
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $key" "localhost:$ON_PORT/api/ping")" = 200 ]
+  load_key() { # port, duration, connections -> wrk output; one tenant by API key
+    $wrk_cpu wrk -t2 -c"$3" -d"$2" --latency -H "X-API-Key: $key" "http://127.0.0.1:$1/api/ping"
+  }
+  leases() { curl -s "localhost:$ON_PORT/actuator/prometheus" | awk '/^tenantlimit_lease_admissions_total/ {print $2}'; }
+  echo "| round | credential | TenantLimit requests/s | p99 | none requests/s | p99 | ratio | Redis round trips/request | from leases | app CPU µs/request (on, off) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  declare -A hot_on=([jwt]=0 [key]=0) hot_off=([jwt]=0 [key]=0)
+  for credential in jwt key; do
+    local run=load; [ "$credential" = key ] && run=load_key
+    $run $ON_PORT 10s "$CONNECTIONS" >/dev/null; $run $OFF_PORT 10s "$CONNECTIONS" >/dev/null
+    for round in $(seq 1 "$ROUNDS"); do
+      local on off before after n lb la ab aa ob oa
+      before=$(redis_totals | paste -sd' '); lb=$(leases); ab=$(app_cpu "$ON_PID")
+      on=$($run $ON_PORT "$DURATION" "$CONNECTIONS")
+      after=$(redis_totals | paste -sd' '); la=$(leases); aa=$(app_cpu "$ON_PID")
+      ob=$(app_cpu "$OFF_PID"); off=$($run $OFF_PORT "$DURATION" "$CONNECTIONS"); oa=$(app_cpu "$OFF_PID")
+      n=$(echo "$on" | total)
+      hot_on[$credential]=$(echo "${hot_on[$credential]} + $(echo "$on" | rps)" | bc)
+      hot_off[$credential]=$(echo "${hot_off[$credential]} + $(echo "$off" | rps)" | bc)
+      echo "| $round | $credential | $(echo "$on" | rps) | $(echo "$on" | pct 99%) | $(echo "$off" | rps) | $(echo "$off" | pct 99%) | $(echo "scale=3; $(echo "$on" | rps) / $(echo "$off" | rps)" | bc) | $(echo "scale=3; (${after% *} - ${before% *}) / $n" | bc) | $(echo "scale=3; ($la - $lb) / $n" | bc) | $(echo "scale=1; ($aa - $ab) / $n" | bc), $(echo "scale=1; ($oa - $ob) / $(echo "$off" | total)" | bc) |"
+    done
+  done
+  echo
+  echo "- Hot tenant by JWT, TenantLimit / none: $(echo "scale=3; ${hot_on[jwt]} / ${hot_off[jwt]}" | bc)"
+  echo "- Hot tenant by API key, TenantLimit / none: $(echo "scale=3; ${hot_on[key]} / ${hot_off[key]}" | bc)"
+  echo
   echo "### Hot tenant: one tenant, more and more clients, 10 s each (requests/s, p99)"
   echo
   echo "| clients | TenantLimit | p99 | none | p99 | bucket4j | p99 | bucket4j non-2xx |"

@@ -1,5 +1,6 @@
 package dev.tenantlimit.autoconfigure;
 
+import dev.tenantlimit.lease.LeaseStats;
 import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.metrics.MicrometerRequestObserver;
 import dev.tenantlimit.web.InFlight;
@@ -38,8 +39,9 @@ public final class TenantLimitMetricsAutoConfiguration {
 	}
 
 	@Bean
-	MeterBinder tenantLimitGauges(TenantRateLimitFilter filter, FallbackState fallback) {
+	MeterBinder tenantLimitGauges(TenantRateLimitFilter filter, FallbackState fallback, LeaseStats leases) {
 		return (registry) -> {
+			leases(registry, leases);
 			inFlight(registry, "read", filter.readsInFlight());
 			inFlight(registry, "mutating", filter.writesInFlight());
 			Gauge.builder("tenantlimit.fallback.active", fallback, (state) -> state.isActive() ? 1 : 0)
@@ -58,6 +60,21 @@ public final class TenantLimitMetricsAutoConfiguration {
 				.description("Times this instance held Redis for unreachable")
 				.register(registry);
 		};
+	}
+
+	private static void leases(MeterRegistry registry, LeaseStats leases) {
+		FunctionCounter.builder("tenantlimit.lease.admissions", leases, LeaseStats::localAdmissions)
+			.description("Requests admitted from a lease: permits Redis counted before, no Redis call of their own")
+			.register(registry);
+		FunctionCounter.builder("tenantlimit.lease.reservations", leases, LeaseStats::reservations)
+			.description("Redis calls that reserved a batch of permits for a lease")
+			.register(registry);
+		FunctionCounter.builder("tenantlimit.lease.permits.granted", leases, LeaseStats::granted)
+			.description("Permits granted to leases (divided by reservations: the mean batch)")
+			.register(registry);
+		FunctionCounter.builder("tenantlimit.lease.permits.returned", leases, LeaseStats::returned)
+			.description("Permits of leases given back unused when their lease ended")
+			.register(registry);
 	}
 
 	private static void inFlight(MeterRegistry registry, String kind, InFlight inFlight) {

@@ -71,6 +71,8 @@ public class TenantLimitProperties {
 
 	private final DenyCache denyCache = new DenyCache();
 
+	private final Lease lease = new Lease();
+
 	private final Concurrency concurrency = new Concurrency();
 
 	private final Exempt exempt = new Exempt();
@@ -161,6 +163,10 @@ public class TenantLimitProperties {
 
 	public DenyCache getDenyCache() {
 		return this.denyCache;
+	}
+
+	public Lease getLease() {
+		return this.lease;
 	}
 
 	public Concurrency getConcurrency() {
@@ -885,12 +891,75 @@ public class TenantLimitProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Longest a refusal is answered from memory before Redis is asked again, whatever its
+		 * Retry-After (which still counts down from the real one): permits another instance's
+		 * lease gives back unused are found within it.
+		 */
+		private Duration maxAge = Duration.ofMillis(250);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+	}
+
+	public static class Lease {
+
+		/**
+		 * Whether a hot tenant's permits are reserved from Redis in batches and admitted from
+		 * memory. Every permit is counted in Redis before it is used, so the limit holds across
+		 * instances; a tenant too slow to use two permits in a lease is decided request by
+		 * request.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long the permits of one batch may be used after they were asked for; unused ones
+		 * go back to Redis when it ends. Longer means fewer Redis calls and permits held longer
+		 * by an instance whose traffic stops. At most one second.
+		 */
+		private Duration duration = Duration.ofMillis(100);
+
+		/**
+		 * The largest batch of permits one reservation asks for.
+		 */
+		private int maxPermits = 1000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getDuration() {
+			return this.duration;
+		}
+
+		public void setDuration(Duration duration) {
+			this.duration = duration;
+		}
+
+		public int getMaxPermits() {
+			return this.maxPermits;
+		}
+
+		public void setMaxPermits(int maxPermits) {
+			this.maxPermits = maxPermits;
 		}
 
 	}

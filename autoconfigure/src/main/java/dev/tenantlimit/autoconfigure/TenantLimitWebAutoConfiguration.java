@@ -8,6 +8,9 @@ import java.util.function.IntSupplier;
 
 import dev.tenantlimit.quota.PathPatterns;
 import dev.tenantlimit.limiter.ConcurrencyLeases;
+import dev.tenantlimit.lease.LeaseStats;
+import dev.tenantlimit.lease.PermitLeases;
+import dev.tenantlimit.lease.PermitSource;
 import dev.tenantlimit.limiter.DenyCachingRateLimiter;
 import dev.tenantlimit.limiter.FailoverRateLimiter;
 import dev.tenantlimit.limiter.FallbackState;
@@ -115,17 +118,30 @@ public final class TenantLimitWebAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	LeaseStats tenantLimitLeaseStats() {
+		return new LeaseStats();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	TenantRateLimitFilter tenantRateLimitFilter(ObjectProvider<TenantResolver> resolvers, TenantCache tenantCache,
 			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
 			FallbackState fallbackState, ObjectProvider<RedisTenantChanges> changes,
-			ObjectProvider<ConcurrencyLeases> leases, ObjectProvider<RequestObserver> observer) {
+			ObjectProvider<ConcurrencyLeases> leases, ObjectProvider<RequestObserver> observer, LeaseStats leaseStats) {
 		LocalFallback fallback = new LocalFallback(
 				new LocalSlidingWindowRateLimiter(ConfiguredQuotas.algorithms(properties)), new SharedCounts(),
 				new LocalAdmissions(), fallbackState::liveInstances);
-		RateLimiter limiter = new FailoverRateLimiter(rateLimiter, fallback, fallbackState,
+		RateLimiter shared = rateLimiter;
+		TenantLimitProperties.Lease lease = properties.getLease();
+		if (lease.isEnabled() && rateLimiter instanceof PermitSource source) {
+			PermitLeases permitLeases = new PermitLeases(source, lease.getDuration(), lease.getMaxPermits(), leaseStats);
+			changes.ifAvailable((published) -> published.addListener(permitLeases));
+			shared = permitLeases;
+		}
+		RateLimiter limiter = new FailoverRateLimiter(shared, fallback, fallbackState,
 				properties.getFallback().getRetryInterval(), properties.getFallback().getFailureWindow());
 		if (properties.getDenyCache().isEnabled()) {
-			DenyCachingRateLimiter denyCache = new DenyCachingRateLimiter(limiter);
+			DenyCachingRateLimiter denyCache = new DenyCachingRateLimiter(limiter, properties.getDenyCache().getMaxAge());
 			changes.ifAvailable((published) -> published.addListener(denyCache));
 			limiter = denyCache;
 		}

@@ -19,11 +19,17 @@ import org.jspecify.annotations.Nullable;
  * remembered for r, measured from before the request was sent: Redis computed r later, so the
  * remembered refusal ends no later than the real one, and nothing Redis would admit is refused
  * here. Only that quota's requests are refused (other paths of the tenant still go to Redis), and
- * an admin change or usage reset of the tenant forgets its refusals at once.
+ * an admin change or usage reset of the tenant forgets its refusals at once. A refusal is kept at
+ * most {@code maxAge} (its Retry-After still counts down from the real one): permits that another
+ * instance's lease gives back unused are found again within that, at the cost of a Redis call per
+ * {@code maxAge} for a tenant that keeps being refused.
  */
 public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener, AutoCloseable {
 
 	private static final char SEPARATOR = '\0';
+
+	/** Default of {@code tenantlimit.deny-cache.max-age}. */
+	public static final Duration MAX_AGE = Duration.ofMillis(250);
 
 	private final RateLimiter delegate;
 
@@ -32,16 +38,32 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 	private final Cache<String, Denial> denials;
 
 	public DenyCachingRateLimiter(RateLimiter delegate) {
-		this(delegate, System::nanoTime);
+		this(delegate, MAX_AGE);
+	}
+
+	/**
+	 * @param maxAge longest a refusal is answered from memory before Redis is asked again, however
+	 * long its Retry-After: permits that leases give back early are found within that
+	 */
+	public DenyCachingRateLimiter(RateLimiter delegate, Duration maxAge) {
+		this(delegate, System::nanoTime, maxAge);
 	}
 
 	DenyCachingRateLimiter(RateLimiter delegate, LongSupplier nanoTime) {
+		this(delegate, nanoTime, MAX_AGE);
+	}
+
+	DenyCachingRateLimiter(RateLimiter delegate, LongSupplier nanoTime, Duration maxAge) {
 		this.delegate = delegate;
 		this.nanoTime = nanoTime;
 		this.denials = Caffeine.newBuilder()
 			.maximumSize(100_000)
-			.expireAfter(Expiry.<String, Denial>writing((key, denial) -> denial.ttl()))
+			.expireAfter(Expiry.<String, Denial>writing((key, denial) -> min(denial.ttl(), maxAge)))
 			.build();
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	@Override

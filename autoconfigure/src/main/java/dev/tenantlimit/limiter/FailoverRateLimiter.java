@@ -136,6 +136,14 @@ public class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		if (this.shared instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				logger.debug("Could not close the shared limiter", ex);
+			}
+		}
 	}
 
 	private void failed(RateLimiterUnavailableException ex, long sent) {

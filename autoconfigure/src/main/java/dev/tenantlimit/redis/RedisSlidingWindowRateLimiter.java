@@ -7,13 +7,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.tenantlimit.lease.PermitSource;
+import dev.tenantlimit.lease.Reservation;
 import dev.tenantlimit.limiter.LocalAdmissions;
 import dev.tenantlimit.limiter.QuotaUsage;
 import dev.tenantlimit.limiter.QuotaUsageReader;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException.Reason;
-import dev.tenantlimit.limiter.SharedRateLimiter;
 import dev.tenantlimit.quota.AlgorithmSettings;
 import dev.tenantlimit.quota.Quota;
 import org.jspecify.annotations.Nullable;
@@ -43,17 +44,19 @@ import org.springframework.util.ClassUtils;
  * runs after this instance stopped waiting for it records nothing, so a request decided by the
  * fallback because its reply was late is not counted twice.
  */
-public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUsageReader {
+public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageReader {
 
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> SCRIPT = LuaScripts.load("sliding_window.lua", List.class);
 
 	private static final RedisScript<Long> WRITE_BACK = LuaScripts.load("write_back.lua", Long.class);
 
+	private static final RedisScript<Long> RETURN_PERMITS = LuaScripts.load("return_permits.lua", Long.class);
+
 	/** Reply of a call that ran after its deadline. */
 	private static final long EXPIRED = -1;
 
-	/** Where the quotas start in a reply: allowed, retry-after, Redis's time, then three per quota. */
+	/** Where the quotas start in a reply: permits granted, retry-after, Redis's time, then three per quota. */
 	private static final int HEAD = 3;
 
 	private static final String READ_ONLY = "";
@@ -101,19 +104,39 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 
 	@Override
 	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
+		return decide(tenantId, quotas, 1, 0, true).decision();
+	}
+
+	/** Permits for a lease: one call, on the tenant's only shard (sharded quotas are not leased). */
+	@Override
+	public Reservation reserve(String tenantId, List<Quota> quotas, int permits, Duration lease,
+			boolean firstForRequest) {
+		return decide(tenantId, quotas, permits, lease.toNanos() / 1000, firstForRequest);
+	}
+
+	@Override
+	public void release(String tenantId, List<Quota> quotas, Reservation reservation, int firstUnused, int unused) {
+		Object[] args = this.scriptArguments.release(reservation.member(), firstUnused, unused,
+				reservation.endMicros(), quotas);
+		runForLong(RETURN_PERMITS, this.scriptArguments.keys(tenantId, quotas, 0, 1), args, "Redis could not take the permits back: ");
+	}
+
+	private Reservation decide(String tenantId, List<Quota> quotas, int permits, long leaseMicros,
+			boolean firstNow) {
 		int shards = shards(quotas);
 		int shard = (shards == 1) ? 0 : Math.floorMod(this.nextShard.getAndIncrement(), shards);
 		String member = this.instanceId + ':' + this.sequence.incrementAndGet();
 		long deadline = this.clock.deadline(System.nanoTime(), this.timeout);
 		List<Long> reply = execute(this.scriptArguments.keys(tenantId, quotas, shard, shards),
-				this.scriptArguments.decision(member, deadline, quotas, shard, shards));
-		this.clock.observe(reply.get(2), System.nanoTime());
+				this.scriptArguments.decision(member, deadline, permits, leaseMicros, firstNow, quotas, shard, shards));
+		long now = reply.get(2);
+		this.clock.observe(now, System.nanoTime());
 		if (reply.get(0) == EXPIRED) {
 			// Redis answered, only too late for this call (which recorded nothing): a failure, not silence
 			throw new RateLimiterUnavailableException(Reason.FAILED, "Redis ran the decision after its deadline", null);
 		}
 		checkSize(reply, quotas);
-		boolean allowed = reply.get(0) == 1;
+		int granted = reply.get(0).intValue();
 		List<QuotaUsage> usages = new ArrayList<>(quotas.size());
 		for (int i = 0; i < quotas.size(); i++) {
 			Quota quota = quotas.get(i);
@@ -121,7 +144,8 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 			usages.add(new QuotaUsage(quota, wholeQuota(quota, shard, reply.get(at)), micros(reply.get(at + 1)),
 					reply.get(at + 2) == 1));
 		}
-		return new RateLimitDecision(allowed, usages, micros(reply.get(1)));
+		RateLimitDecision decision = new RateLimitDecision(granted > 0, usages, micros(reply.get(1)));
+		return new Reservation(decision, granted, member, now + leaseMicros);
 	}
 
 	@Override
@@ -152,19 +176,23 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 				}
 			}
 			if (args.size() > 5) {
-				List<String> keys = List.of(key(batch.tenantId(), quota, shard, shards));
-				try {
-					if (this.lettuce != null) {
-						this.lettuce.executeForLong(WRITE_BACK, keys, args.toArray());
-					}
-					else {
-						this.redis.execute(WRITE_BACK, keys, args.toArray());
-					}
-				}
-				catch (DataAccessException ex) {
-					throw unavailable("Redis could not take the write-back: ", ex);
-				}
+				runForLong(WRITE_BACK, List.of(key(batch.tenantId(), quota, shard, shards)), args.toArray(),
+						"Redis could not take the write-back: ");
 			}
+		}
+	}
+
+	private void runForLong(RedisScript<Long> script, List<String> keys, Object[] args, String what) {
+		try {
+			if (this.lettuce != null) {
+				this.lettuce.executeForLong(script, keys, args);
+			}
+			else {
+				this.redis.execute(script, keys, args);
+			}
+		}
+		catch (DataAccessException ex) {
+			throw unavailable(what, ex);
 		}
 	}
 
@@ -174,7 +202,7 @@ public class RedisSlidingWindowRateLimiter implements SharedRateLimiter, QuotaUs
 		long[] used = new long[quotas.size()];
 		long[] reset = new long[quotas.size()];
 		for (int shard = 0; shard < shards; shard++) {
-			List<Long> reply = execute(this.scriptArguments.keys(tenantId, quotas, shard, shards), this.scriptArguments.decision(READ_ONLY, 0, quotas, shard, shards));
+			List<Long> reply = execute(this.scriptArguments.keys(tenantId, quotas, shard, shards), this.scriptArguments.decision(READ_ONLY, 0, 1, 0, true, quotas, shard, shards));
 			checkSize(reply, quotas);
 			for (int i = 0; i < quotas.size(); i++) {
 				used[i] += reply.get(HEAD + 3 * i);

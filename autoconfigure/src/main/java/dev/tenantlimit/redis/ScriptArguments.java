@@ -47,14 +47,22 @@ final class ScriptArguments {
 		return keys;
 	}
 
-	/** ARGV of sliding_window.lua: the member (empty to only read), the deadline, five per quota. */
-	Object[] decision(String member, long deadline, List<Quota> quotas, int shard, int shards) {
-		Object[] args = new Object[2 + 5 * quotas.size()];
+	/**
+	 * ARGV of sliding_window.lua: the member (empty to only read), the deadline, the permits
+	 * wanted, the lease in µs (0 for one request decided now), whether the first permit is used
+	 * now, five per quota.
+	 */
+	Object[] decision(String member, long deadline, int permits, long leaseMicros, boolean firstNow,
+			List<Quota> quotas, int shard, int shards) {
+		Object[] args = new Object[5 + 5 * quotas.size()];
 		args[0] = member;
 		args[1] = Long.toString(deadline);
+		args[2] = Integer.toString(permits);
+		args[3] = Long.toString(leaseMicros);
+		args[4] = firstNow ? "1" : "0";
 		for (int i = 0; i < quotas.size(); i++) {
 			Quota quota = quotas.get(i);
-			int at = 2 + 5 * i;
+			int at = 5 + 5 * i;
 			args[at] = algorithmCode(quota);
 			args[at + 1] = Long.toString(part(quota.limit(), shard, shards));
 			args[at + 2] = Long.toString(quota.window().toNanos() / 1000);
@@ -69,6 +77,24 @@ final class ScriptArguments {
 		return List.of(algorithmCode(quota), Long.toString(part(quota.limit(), shard, shards)),
 				Long.toString(quota.window().toNanos() / 1000), extra(quota, shard, shards),
 				this.instanceId + ":wb" + this.sequence.incrementAndGet() + ':');
+	}
+
+	/** ARGV of return_permits.lua: the lease's member, first unused entry, count, end, three per quota. */
+	Object[] release(String member, int firstUnused, int unused, long endMicros, List<Quota> quotas) {
+		Object[] args = new Object[4 + 3 * quotas.size()];
+		args[0] = member;
+		// sliding_window.lua numbers a lease's entries from 1
+		args[1] = Integer.toString(firstUnused + 1);
+		args[2] = Integer.toString(unused);
+		args[3] = Long.toString(endMicros);
+		for (int i = 0; i < quotas.size(); i++) {
+			Quota quota = quotas.get(i);
+			int at = 4 + 3 * i;
+			args[at] = algorithmCode(quota);
+			args[at + 1] = Long.toString(quota.window().toNanos() / 1000);
+			args[at + 2] = extra(quota, 0, 1);
+		}
+		return args;
 	}
 
 	/** Part {@code shard} of {@code total} split into {@code shards} parts that add up to it. */

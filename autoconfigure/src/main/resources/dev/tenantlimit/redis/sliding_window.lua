@@ -1,13 +1,19 @@
 -- One rate decision over every quota that matches a request, atomically, on Redis's clock (TIME,
--- microseconds), so every application instance shares one clock and one count.
+-- microseconds), so every application instance shares one clock and one count. With a lease, the
+-- same decision reserves a batch of permits that the instance then admits from memory.
 --
 -- KEYS[i]      the key of quota i; all keys of one call share a {tenant} hash tag (one slot)
--- ARGV[1]      member unique to this request (the same member is added to every log), or an
---              empty string to only read where the quotas stand (the admin API's usage)
+-- ARGV[1]      member unique to this call (a lease adds ':1' .. ':n' to it), or an empty string to
+--              only read where the quotas stand (the admin API's usage)
 -- ARGV[2]      deadline on Redis's clock (µs), 0 for none: a call that runs later than this was
 --              given up by the instance that sent it (it decided without Redis), so it records
 --              nothing; a late call is never counted twice
--- then five arguments per quota i, from ARGV[5i-2]:
+-- ARGV[3]      permits wanted (>= 1): 1 for one request, more to reserve a lease
+-- ARGV[4]      lease length in µs (0 without a lease): the latest time after `now` at which the
+--              instance may use a reserved permit
+-- ARGV[5]      1 when the first permit is the request's being decided (used now), 0 when every
+--              permit is for later
+-- then five arguments per quota i, from ARGV[5i + 1]:
 --   algorithm  1 sliding log (sorted set), 2 sliding counter (hash of sub-window counts),
 --              3 token bucket (hash: tokens, ts)
 --   limit      requests per window (>= 1)
@@ -15,19 +21,25 @@
 --   shadow     1 when quota i is counted but never refuses, else 0
 --   extra      sliding counter: number of sub-windows; token bucket: bucket size; log: unused
 --
--- Reply: { allowed (1 or 0; -1 when past the deadline, and nothing else follows),
---          retry-after in µs (0 when allowed), Redis's time in µs,
---          then for each quota i: used (including this request when recorded),
+-- Reply: { permits granted (0 refused; -1 when past the deadline, and nothing else follows),
+--          retry-after in µs (0 when granted), Redis's time in µs,
+--          then for each quota i: used (including what this call recorded),
 --                                 µs until quota i is fully available again,
 --                                 1 when quota i refused (or, in shadow mode, would have), else 0 }
 --
--- A request is recorded in every quota or in none; refused requests are not recorded. A shadow
+-- Permits are recorded in every quota or in none; refused requests are not recorded. A shadow
 -- quota is recorded only while it has room, so it holds what enforcing it would admit.
--- Sliding log invariant: within any interval of one window, at most `limit` admissions.
+-- Sliding log invariant: within any interval of one window, at most `limit` admissions. Reserved
+-- permits count before they are used, at the latest time they may be used (now + lease): the
+-- sliding log scores them there, the sliding counter puts them in that sub-window, the token
+-- bucket takes them now and refills only from then on (docs/how-it-works.md has the argument).
+-- Near the limit a lease shrinks, down to the one permit of the request itself.
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local deadline = tonumber(ARGV[2])
+local want, lease, firstNow = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1'
+local at = now + lease
 if deadline > 0 and now > deadline then
   return { -1, 0, now }
 end
@@ -37,29 +49,42 @@ local function int(x)
   return string.format('%.0f', x)
 end
 
--- Each algorithm: check(q) fills q.used, q.full, q.retry (µs until one more fits);
--- record(q) admits one request; reset(q) gives µs until the quota is fully available.
+-- Each algorithm: check(q) fills q.used, q.room (whole permits that fit now), q.retry (µs until
+-- one more fits when none does); record(q, n) admits n permits at `at`; reset(q) gives µs until
+-- the quota is fully available again.
 
 local log = {}
 function log.check(q)
   redis.call('ZREMRANGEBYSCORE', q.key, '-inf', int(now - q.window))
   q.used = redis.call('ZCARD', q.key)
-  q.full = q.used >= q.limit
-  if q.full then
+  q.room = q.limit - q.used
+  if q.room < 1 then
     -- The entry that must expire before one more fits; with a lowered limit that is not the oldest.
     local blocking = redis.call('ZRANGE', q.key, q.used - q.limit, q.used - q.limit, 'WITHSCORES')
     q.retry = tonumber(blocking[2]) + q.window - now
   end
 end
-function log.record(q)
-  redis.call('ZADD', q.key, int(now), ARGV[1])
-  redis.call('PEXPIRE', q.key, math.floor(q.window / 1000) + 1000)
-  q.used = q.used + 1
+function log.record(q, n)
+  if lease == 0 then
+    redis.call('ZADD', q.key, int(now), ARGV[1])
+  else
+    local score, entries = int(at), {}
+    for i = 1, n do
+      entries[2 * i - 1] = score
+      entries[2 * i] = ARGV[1] .. ':' .. i
+    end
+    if firstNow then
+      entries[1] = int(now)
+    end
+    redis.call('ZADD', q.key, unpack(entries))
+  end
+  redis.call('PEXPIRE', q.key, math.floor((q.window + lease) / 1000) + 1000)
+  q.used = q.used + n
   q.recorded = true
 end
 function log.reset(q)
   if q.recorded then
-    return q.window
+    return q.window + lease
   end
   if q.used == 0 then
     return 0
@@ -70,19 +95,22 @@ end
 
 -- Sub-windows of length sub; field j counts the admissions in [j*sub, (j+1)*sub). The window
 -- (now - window, now] covers sub-windows cur-n+1..cur entirely and a part of cur-n, which is
--- weighted by that part (Cloudflare's approximation, with n sub-windows instead of two).
+-- weighted by that part (Cloudflare's approximation, with n sub-windows instead of two). Fields
+-- after cur hold leases (permits reserved at the sub-window of their lease's end); they count in
+-- full.
 local counter = {}
 function counter.check(q)
   q.sub = math.floor(q.window / q.extra)
   q.cur = math.floor(now / q.sub)
   local weight = 1 - (now - q.cur * q.sub) / q.sub
   local fields = redis.call('HGETALL', q.key)
-  local counts, stale, estimate, newest = {}, {}, 0, nil
+  local counts, stale, estimate, newest, ahead = {}, {}, 0, nil, 0
   for f = 1, #fields, 2 do
     local j, count = tonumber(fields[f]), tonumber(fields[f + 1])
     if j > q.cur - q.extra then
       estimate = estimate + count
       counts[j] = count
+      if j > q.cur then ahead = ahead + count end
       if newest == nil or j > newest then newest = j end
     elseif j == q.cur - q.extra then
       estimate = estimate + count * weight
@@ -97,10 +125,10 @@ function counter.check(q)
   end
   q.estimate, q.newest = estimate, newest
   q.used = math.floor(estimate)
-  q.full = estimate + 1 > q.limit
-  if q.full then
+  q.room = math.floor(q.limit - estimate)
+  if q.room < 1 then
     -- Walk forward sub-window by sub-window: while cur+k is current, cur-n+k is the weighted one.
-    local after = 0
+    local after = ahead
     for j = q.cur - q.extra + 1, q.cur do
       after = after + (counts[j] or 0)
     end
@@ -115,14 +143,22 @@ function counter.check(q)
       end
       after = after - (counts[q.cur - q.extra + k + 1] or 0)
     end
-    q.retry = q.window
+    q.retry = q.window + lease
   end
 end
-function counter.record(q)
-  redis.call('HINCRBY', q.key, int(q.cur), 1)
-  redis.call('PEXPIRE', q.key, math.floor((q.window + q.sub) / 1000) + 1000)
-  q.used = q.used + 1
-  q.newest = q.cur
+function counter.record(q, n)
+  local j = math.floor(at / q.sub)
+  if firstNow then
+    redis.call('HINCRBY', q.key, int(q.cur), 1)
+    n = n - 1
+  end
+  if n > 0 then
+    redis.call('HINCRBY', q.key, int(j), n)
+  end
+  redis.call('PEXPIRE', q.key, math.floor((q.window + q.sub + lease) / 1000) + 1000)
+  q.used = q.used + n + (firstNow and 1 or 0)
+  if n > 0 and (q.newest == nil or j > q.newest) then q.newest = j end
+  if q.newest == nil or q.cur > q.newest then q.newest = q.cur end
 end
 function counter.reset(q)
   if q.newest == nil then
@@ -133,7 +169,9 @@ function counter.reset(q)
 end
 
 -- tokens refill continuously at limit per window up to the bucket size (extra); ts is the time
--- they were last computed.
+-- they were last computed. A lease takes its tokens now and sets ts to its end: the bucket
+-- refills from there, as if every reserved permit were used at the latest time it may be, and
+-- before ts the formula gives fewer tokens, never more.
 local bucket = {}
 function bucket.check(q)
   q.rate = q.limit / q.window
@@ -144,48 +182,56 @@ function bucket.check(q)
   end
   q.tokens = tokens
   q.used = q.extra - math.floor(tokens)
-  q.full = tokens < 1
-  if q.full then
+  q.room = math.floor(tokens)
+  if q.room < 1 then
     q.retry = math.ceil((1 - tokens) / q.rate)
   end
+  q.ts = now
 end
-function bucket.record(q)
-  q.tokens = q.tokens - 1
-  redis.call('HSET', q.key, 'tokens', string.format('%.17g', q.tokens), 'ts', int(now))
-  redis.call('PEXPIRE', q.key, math.floor((q.extra - q.tokens) / q.rate / 1000) + 1000)
+function bucket.record(q, n)
+  q.tokens = q.tokens - n
+  q.ts = at
+  redis.call('HSET', q.key, 'tokens', string.format('%.17g', q.tokens), 'ts', int(at))
+  redis.call('PEXPIRE', q.key, math.floor(((q.extra - q.tokens) / q.rate + lease) / 1000) + 1000)
   q.used = q.extra - math.floor(q.tokens)
 end
 function bucket.reset(q)
-  return math.ceil((q.extra - q.tokens) / q.rate)
+  return math.ceil((q.extra - q.tokens) / q.rate + (q.ts - now))
 end
 
 local algorithms = { log, counter, bucket }
 
+-- Permits that fit in every enforced quota, at most `want` and a quarter of the room left; a
+-- shadow quota records them only when it has room for them all.
 local quotas = {}
-local allowed = 1
+local room = math.huge
 local retry = 0
 for i = 1, #KEYS do
-  local a = 5 * i - 2
+  local a = 5 * i + 1
   local q = { key = KEYS[i], algorithm = algorithms[tonumber(ARGV[a])], limit = tonumber(ARGV[a + 1]),
               window = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1', extra = tonumber(ARGV[a + 4]),
               retry = 0 }
   q.algorithm.check(q)
-  if q.full and not q.shadow then
-    allowed = 0
-    if q.retry > retry then
-      retry = q.retry
-    end
+  if not q.shadow then
+    if q.room < room then room = q.room end
+    if q.room < 1 and q.retry > retry then retry = q.retry end
   end
   quotas[i] = q
 end
+local granted = 0
+if room >= 1 then
+  -- near the limit a lease shrinks, so the last permits are decided one at a time
+  granted = math.max(1, math.min(want, math.floor(room / 4)))
+  retry = 0
+end
 
-local reply = { allowed, retry, now }
+local reply = { granted, retry, now }
 for i, q in ipairs(quotas) do
-  if allowed == 1 and not q.full and ARGV[1] ~= '' then
-    q.algorithm.record(q)
+  if granted > 0 and q.room >= granted and ARGV[1] ~= '' then
+    q.algorithm.record(q, granted)
   end
   reply[3 * i + 1] = q.used
   reply[3 * i + 2] = q.algorithm.reset(q)
-  reply[3 * i + 3] = q.full and 1 or 0
+  reply[3 * i + 3] = (q.room < 1) and 1 or 0
 end
 return reply

@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.tenantlimit.jdbc.JdbcTenantStore;
+import dev.tenantlimit.lease.LeaseStats;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
@@ -63,6 +64,8 @@ class MultiInstanceIntegrationTests {
 		JdbcTenantStore store = instances.get(0).getBean(JdbcTenantStore.class);
 		store.createTenant(new Tenant("hot", "Hot", null, TenantStatus.ACTIVE,
 				List.of(Quota.of(100, Duration.ofMinutes(1)))));
+		store.createTenant(new Tenant("rapid", "Rapid", null, TenantStatus.ACTIVE,
+				List.of(Quota.of(600, Duration.ofMinutes(1)))));
 		store.createTenant(new Tenant("busy", "Busy", null, TenantStatus.ACTIVE,
 				List.of(Quota.of(37, Duration.ofMinutes(1)), Quota.of(1000, Duration.ofHours(1)))));
 	}
@@ -88,6 +91,23 @@ class MultiInstanceIntegrationTests {
 			.containsEntry("busy 200", 37L)
 			.containsEntry("busy 429", 163L)
 			.hasSize(4);
+	}
+
+	/** A hot tenant is decided from leases on every instance, and the limit still holds exactly. */
+	@Test
+	void leasesKeepTheLimitExactAcrossInstances() throws Exception {
+		List<Callable<String>> calls = new ArrayList<>();
+		for (int i = 0; i < 900; i++) {
+			calls.add(call(i % INSTANCES, "rapid"));
+		}
+		long before = leaseAdmissions();
+		Map<String, Long> outcomes = runConcurrently(calls, 48);
+		assertThat(outcomes).containsEntry("rapid 200", 600L).containsEntry("rapid 429", 300L).hasSize(2);
+		assertThat(leaseAdmissions() - before).as("requests admitted from leases").isPositive();
+	}
+
+	private static long leaseAdmissions() {
+		return instances.stream().mapToLong((instance) -> instance.getBean(LeaseStats.class).localAdmissions()).sum();
 	}
 
 	private Callable<String> call(int instance, String tenant) {

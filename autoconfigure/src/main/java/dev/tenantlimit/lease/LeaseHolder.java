@@ -1,0 +1,238 @@
+package dev.tenantlimit.lease;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.quota.Quota;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The leases of one tenant's quota set on this instance: the one in use, and the next one,
+ * fetched in the background once half of the current one is used, so requests do not wait for
+ * Redis while the tenant stays hot. The batch follows the rate the tenant is seen at here (what
+ * arrives in a lease's length, with some headroom, at most doubling from one batch to the next),
+ * and a tenant too slow to fill two permits in a lease is decided one request at a time.
+ */
+final class LeaseHolder {
+
+	private static final Log logger = LogFactory.getLog(LeaseHolder.class);
+
+	/** The first batch: doubling from here reaches a hundred in four fetches. */
+	private static final int FIRST_BATCH = 8;
+
+	private final String tenantId;
+
+	private final List<Quota> quotas;
+
+	private final PermitLeases leases;
+
+	/** The lease's length for these quotas: at most a fiftieth of the shortest window. */
+	private final Duration duration;
+
+	private volatile @Nullable Lease current;
+
+	private volatile @Nullable Lease next;
+
+	/** One reservation at a time: others decide their request alone meanwhile. */
+	private final AtomicBoolean fetching = new AtomicBoolean();
+
+	private final LongAdder arrivals = new LongAdder();
+
+	private volatile long rateSince;
+
+	private volatile int lastGranted;
+
+	LeaseHolder(String tenantId, List<Quota> quotas, PermitLeases leases, long now) {
+		this.tenantId = tenantId;
+		this.quotas = quotas;
+		this.leases = leases;
+		this.duration = duration(leases.duration(), quotas);
+		this.rateSince = now;
+	}
+
+	RateLimitDecision decide() {
+		this.arrivals.increment();
+		RateLimitDecision local = takeLocal();
+		if (local != null) {
+			return local;
+		}
+		long sent = this.leases.now();
+		int want = (this.fetching.compareAndSet(false, true)) ? want(sent) : 1;
+		if (want < 2) {
+			this.fetching.set(false);
+			return this.leases.source().tryAcquire(this.tenantId, this.quotas);
+		}
+		try {
+			Reservation reservation = this.leases.source().reserve(this.tenantId, this.quotas, want, this.duration,
+					true);
+			this.leases.stats().reserved(reservation.granted());
+			this.lastGranted = reservation.granted();
+			if (reservation.granted() > 1) {
+				// permit 0 is this request's
+				Lease lease = new Lease(reservation, 1, sent, this.duration, this.leases.now());
+				install(lease);
+				return lease.decision(0, this.leases.now());
+			}
+			return reservation.decision();
+		}
+		finally {
+			this.fetching.set(false);
+		}
+	}
+
+	private @Nullable RateLimitDecision takeLocal() {
+		Lease lease = this.current;
+		while (lease != null) {
+			int index = lease.take(this.leases.nanoTime());
+			if (index >= 0) {
+				if (lease.halfUsed(index)) {
+					fetchAhead();
+				}
+				this.leases.stats().admittedLocally();
+				return lease.decision(index, this.leases.now());
+			}
+			lease = advance(lease);
+		}
+		return null;
+	}
+
+	/** Retire a used or ended lease; the next one, if any, takes its place. */
+	private synchronized @Nullable Lease advance(Lease spent) {
+		if (this.current == spent) {
+			retire(spent);
+			this.current = this.next;
+			this.next = null;
+		}
+		return this.current;
+	}
+
+	private synchronized void install(Lease lease) {
+		Lease inUse = this.current;
+		if (inUse == null || inUse.ended(this.leases.now())) {
+			if (inUse != null) {
+				retire(inUse);
+			}
+			this.current = lease;
+		}
+		else if (this.next == null) {
+			this.next = lease;
+		}
+		else {
+			retire(lease);
+		}
+	}
+
+	/** Fetch the next lease in the background, unless one is coming or waiting. */
+	private void fetchAhead() {
+		if (this.next != null || !this.fetching.compareAndSet(false, true)) {
+			return;
+		}
+		boolean queued = this.leases.inBackground(() -> {
+			try {
+				long sent = this.leases.now();
+				int want = want(sent);
+				if (want >= 2) {
+					Reservation reservation = this.leases.source().reserve(this.tenantId, this.quotas, want,
+							this.duration, false);
+					this.leases.stats().reserved(reservation.granted());
+					this.lastGranted = reservation.granted();
+					if (reservation.granted() > 0) {
+						install(new Lease(reservation, 0, sent, this.duration, this.leases.now()));
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				// the next request asks Redis itself, and the failover takes it from there
+				logger.debug("Could not fetch a lease for tenant " + this.tenantId, ex);
+			}
+			finally {
+				this.fetching.set(false);
+			}
+		});
+		if (!queued) {
+			this.fetching.set(false);
+		}
+	}
+
+	/**
+	 * Permits for one lease's length at the rate seen since the last fetch, with half as much
+	 * again for a rising rate, at most twice the last batch (or {@value #FIRST_BATCH}); 1 (no
+	 * lease) while fewer than two requests would use one. Arrivals are counted until two have come
+	 * within one lease's length, so a steady tenant is measured over its real gaps.
+	 */
+	private int want(long now) {
+		long elapsed = now - this.rateSince;
+		long arrived = this.arrivals.sum();
+		if (arrived < 2 || elapsed <= 0) {
+			if (elapsed > this.duration.toNanos()) {
+				// too long ago to say anything of the rate now
+				this.arrivals.reset();
+				this.arrivals.increment();
+				this.rateSince = now;
+			}
+			return 1;
+		}
+		this.arrivals.reset();
+		this.rateSince = now;
+		double perLease = (double) arrived * this.duration.toNanos() / elapsed;
+		if (perLease < 2) {
+			return 1;
+		}
+		long cap = Math.min(this.leases.maxPermits(), Math.max(FIRST_BATCH, 2L * this.lastGranted));
+		return (int) Math.min(cap, Math.ceil(1.5 * perLease));
+	}
+
+	/**
+	 * A permit counted at its lease's end holds its place in a sliding log up to a lease longer
+	 * than one used at once: a fiftieth of the window keeps that below 2 % of a hot tenant's
+	 * limit (a second's window: 20 ms leases).
+	 */
+	static Duration duration(Duration configured, List<Quota> quotas) {
+		Duration shortest = configured;
+		for (Quota quota : quotas) {
+			Duration part = quota.window().dividedBy(50);
+			if (part.compareTo(shortest) < 0) {
+				shortest = part;
+			}
+		}
+		return shortest;
+	}
+
+	/** Retire leases that ended unused, so their permits go back while nobody asks here. */
+	synchronized void sweep(long now) {
+		Lease inUse = this.current;
+		if (inUse != null && inUse.ended(now)) {
+			retire(inUse);
+			this.current = this.next;
+			this.next = null;
+		}
+	}
+
+	/** Give everything back: the holder is dropped (idle, tenant changed, shutdown). */
+	synchronized void retireAll() {
+		Lease inUse = this.current;
+		Lease ahead = this.next;
+		this.current = null;
+		this.next = null;
+		if (inUse != null) {
+			retire(inUse);
+		}
+		if (ahead != null) {
+			retire(ahead);
+		}
+	}
+
+	private void retire(Lease lease) {
+		int firstUnused = lease.revoke();
+		int unused = lease.size() - firstUnused;
+		if (unused > 0) {
+			this.leases.giveBack(this.tenantId, this.quotas, lease.reservation(), firstUnused, unused);
+		}
+	}
+
+}

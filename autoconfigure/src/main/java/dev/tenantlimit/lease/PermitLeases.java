@@ -1,0 +1,204 @@
+package dev.tenantlimit.lease;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tenantlimit.limiter.LocalAdmissions;
+import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.limiter.SharedRateLimiter;
+import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.tenant.TenantChange;
+import dev.tenantlimit.tenant.TenantChangeListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Decides hot tenants from memory: for each tenant and set of quotas a request matches, permits
+ * are reserved from the {@link PermitSource} in batches (one Redis call counts a batch in every
+ * quota, before any of it is used) and admitted here until the batch is used or its lease ends;
+ * unused permits go back when it ends. A tenant too slow to use two permits in a lease, a shadow
+ * quota and a sharded quota are decided one request at a time, as without leases.
+ *
+ * <p>Sits between the failover and Redis: a reservation that fails is the failover's to handle
+ * like any decision, and while Redis is held for unreachable no lease is asked for.
+ */
+public class PermitLeases implements SharedRateLimiter, TenantChangeListener, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(PermitLeases.class);
+
+	private final PermitSource source;
+
+	private final Duration duration;
+
+	private final int maxPermits;
+
+	private final LeaseStats stats;
+
+	private final LongSupplier nanoTime;
+
+	private final Cache<Key, LeaseHolder> holders;
+
+	private final ScheduledThreadPoolExecutor background;
+
+	/**
+	 * @param source where permits are counted
+	 * @param duration how long the permits of one lease may be used
+	 * @param maxPermits the largest batch
+	 * @param stats where the leases report what they do
+	 */
+	public PermitLeases(PermitSource source, Duration duration, int maxPermits, LeaseStats stats) {
+		this(source, duration, maxPermits, stats, System::nanoTime);
+	}
+
+	PermitLeases(PermitSource source, Duration duration, int maxPermits, LeaseStats stats, LongSupplier nanoTime) {
+		this.source = source;
+		this.duration = duration;
+		this.maxPermits = maxPermits;
+		this.stats = stats;
+		this.nanoTime = nanoTime;
+		this.holders = Caffeine.newBuilder()
+			.maximumSize(100_000)
+			// a holder outlives many leases of a hot tenant, and goes once the tenant is quiet
+			.expireAfterAccess(Duration.ofSeconds(10).plus(duration))
+			.executor(Runnable::run)
+			.<Key, LeaseHolder>removalListener((key, holder, cause) -> {
+				if (holder != null) {
+					holder.retireAll();
+				}
+			})
+			.build();
+		this.background = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "tenantlimit-leases");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long sweep = Math.max(1, duration.toMillis());
+		this.background.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
+		if (!leasable(quotas)) {
+			return this.source.tryAcquire(tenantId, quotas);
+		}
+		Key key = new Key(tenantId, quotas);
+		LeaseHolder holder = this.holders.get(key, (k) -> new LeaseHolder(tenantId, quotas, this, now()));
+		return holder.decide();
+	}
+
+	@Override
+	public boolean reachable() {
+		return this.source.reachable();
+	}
+
+	@Override
+	public void writeBack(LocalAdmissions.Batch batch) {
+		this.source.writeBack(batch);
+	}
+
+	/** A changed tenant's leases are given back: its quotas or its counters may be new. */
+	@Override
+	public void apply(TenantChange change) {
+		switch (change.kind()) {
+			case TENANT -> this.holders.asMap().keySet().removeIf((key) -> key.tenantId().equals(change.id()));
+			case ALL -> this.holders.invalidateAll();
+			case API_KEY -> {
+				// keys do not change what is counted
+			}
+		}
+	}
+
+	/** Give back every unused permit, then stop. */
+	@Override
+	public void close() {
+		this.holders.invalidateAll();
+		this.background.shutdown();
+		try {
+			this.background.awaitTermination(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static boolean leasable(List<Quota> quotas) {
+		if (quotas.isEmpty()) {
+			return false;
+		}
+		for (Quota quota : quotas) {
+			if (quota.shadow() || quota.shards() > 1) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void sweep() {
+		long now = now();
+		this.holders.cleanUp();
+		this.holders.asMap().values().forEach((holder) -> holder.sweep(now));
+	}
+
+	/** Give permits back in the background; they cannot be used any more. */
+	void giveBack(String tenantId, List<Quota> quotas, Reservation reservation, int firstUnused, int unused) {
+		this.stats.returned(unused);
+		Runnable release = () -> {
+			try {
+				this.source.release(tenantId, quotas, reservation, firstUnused, unused);
+			}
+			catch (RuntimeException ex) {
+				// they expire with the window by themselves
+				logger.debug("Could not give back " + unused + " permits of tenant " + tenantId, ex);
+			}
+		};
+		if (!inBackground(release)) {
+			release.run();
+		}
+	}
+
+	/** @return false when the leases are closed and nothing runs in the background any more */
+	boolean inBackground(Runnable task) {
+		try {
+			this.background.execute(task);
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+	}
+
+	PermitSource source() {
+		return this.source;
+	}
+
+	Duration duration() {
+		return this.duration;
+	}
+
+	int maxPermits() {
+		return this.maxPermits;
+	}
+
+	LeaseStats stats() {
+		return this.stats;
+	}
+
+	LongSupplier nanoTime() {
+		return this.nanoTime;
+	}
+
+	long now() {
+		return this.nanoTime.getAsLong();
+	}
+
+	private record Key(String tenantId, List<Quota> quotas) {
+
+	}
+
+}

@@ -1,0 +1,53 @@
+-- Gives back the permits of a lease that its instance did not use (sliding_window.lua reserved
+-- them), so other instances can have them before the lease's entries would expire by themselves.
+-- The instance sends this only once no permit of the lease can be used any more.
+--
+-- KEYS[i]   the keys of the lease's quotas
+-- ARGV[1]   the lease's member (sliding_window.lua's ARGV[1]); its entries are member:1 .. member:n
+-- ARGV[2]   the first unused entry's number
+-- ARGV[3]   how many permits are unused (the entries from ARGV[2] on)
+-- ARGV[4]   the lease's end on Redis's clock (µs): where its permits were counted
+-- then three per quota i, from ARGV[3i + 2]: algorithm (1 log, 2 counter, 3 bucket), window in µs,
+--           extra (sliding counter: sub-windows; token bucket: bucket size; log: unused)
+--
+-- Reply: the number of permits given back over all quotas. A key that expired or was reset in the
+-- meantime gets nothing back (no count below zero, no bucket above its size), nor does a bucket
+-- written since the lease.
+
+local member, first, count, at = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local returned = 0
+if count < 1 then
+  return 0
+end
+for i = 1, #KEYS do
+  local key, algorithm = KEYS[i], tonumber(ARGV[3 * i + 2])
+  local window, extra = tonumber(ARGV[3 * i + 3]), tonumber(ARGV[3 * i + 4])
+  if algorithm == 1 then
+    local members = {}
+    for n = first, first + count - 1 do
+      members[#members + 1] = member .. ':' .. n
+    end
+    returned = returned + redis.call('ZREM', key, unpack(members))
+  elseif algorithm == 2 then
+    local field = string.format('%.0f', math.floor(at / math.floor(window / extra)))
+    local counted = tonumber(redis.call('HGET', key, field) or '0')
+    local back = math.min(counted, count)
+    if back > 0 then
+      redis.call('HINCRBY', key, field, -back)
+      returned = returned + back
+    end
+  else
+    -- only while the lease's write is the bucket's last: a later decision may have found the
+    -- bucket full (tokens capped at its size), and then the unused permits are not missing from it
+    local state = redis.call('HMGET', key, 'tokens', 'ts')
+    if state[1] and state[2] == string.format('%.0f', at) then
+      local tokens = state[1]
+      local back = math.min(count, extra - tonumber(tokens))
+      if back > 0 then
+        redis.call('HSET', key, 'tokens', string.format('%.17g', tonumber(tokens) + back))
+        returned = returned + back
+      end
+    end
+  end
+end
+return returned

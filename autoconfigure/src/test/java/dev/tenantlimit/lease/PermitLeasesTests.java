@@ -1,0 +1,136 @@
+package dev.tenantlimit.lease;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.tenantlimit.limiter.LocalAdmissions;
+import dev.tenantlimit.limiter.QuotaUsage;
+import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.tenant.TenantChange;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The lease logic alone, with a counting source in memory and a clock the test moves. */
+class PermitLeasesTests {
+
+	private static final List<Quota> QUOTAS = List.of(Quota.of(1_000_000, Duration.ofMinutes(1)));
+
+	private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+	private final CountingSource source = new CountingSource();
+
+	private final LeaseStats stats = new LeaseStats();
+
+	private final PermitLeases leases = new PermitLeases(this.source, Duration.ofMillis(100), 1000, this.stats,
+			this.clock::get);
+
+	@Test
+	void aQuietTenantIsDecidedRequestByRequest() {
+		for (int i = 0; i < 20; i++) {
+			assertThat(this.leases.tryAcquire("quiet", QUOTAS).allowed()).isTrue();
+			this.clock.addAndGet(Duration.ofSeconds(1).toNanos());
+		}
+		assertThat(this.source.singles.get()).isEqualTo(20);
+		assertThat(this.source.reservations.get()).isZero();
+	}
+
+	@Test
+	void everyAdmissionWasCountedByTheSourceFirst() throws InterruptedException {
+		int admitted = 0;
+		for (int i = 0; i < 5000; i++) {
+			if (this.leases.tryAcquire("hot", QUOTAS).allowed()) {
+				admitted++;
+			}
+			this.clock.addAndGet(Duration.ofNanos(10_000).toNanos());
+		}
+		this.leases.close();
+		assertThat(admitted).isEqualTo(5000);
+		assertThat(this.stats.localAdmissions()).isPositive();
+		// counted = singles + granted - given back: never less than what was admitted
+		assertThat(this.source.counted.get()).isGreaterThanOrEqualTo(admitted);
+		assertThat(this.source.counted.get()).isEqualTo(admitted);
+		assertThat(this.source.singles.get() + this.source.reservations.get()).isLessThan(admitted / 10);
+	}
+
+	@Test
+	void noPermitIsUsedAfterItsLeaseEndedAndTheRestGoBack() throws InterruptedException {
+		this.leases.tryAcquire("hot", QUOTAS);
+		this.clock.addAndGet(1000);
+		this.leases.tryAcquire("hot", QUOTAS);
+		assertThat(this.source.reservations.get()).isEqualTo(1);
+		long local = this.stats.localAdmissions();
+		this.clock.addAndGet(Duration.ofMillis(100).toNanos());
+		this.leases.tryAcquire("hot", QUOTAS);
+		assertThat(this.stats.localAdmissions()).isEqualTo(local);
+		awaitReturned();
+		assertThat(this.source.counted.get()).isEqualTo(3);
+	}
+
+	@Test
+	void aChangedTenantGivesItsPermitsBack() throws InterruptedException {
+		this.leases.tryAcquire("hot", QUOTAS);
+		this.clock.addAndGet(1000);
+		this.leases.tryAcquire("hot", QUOTAS);
+		this.leases.apply(TenantChange.tenant("hot"));
+		awaitReturned();
+		assertThat(this.source.counted.get()).isEqualTo(2);
+	}
+
+	private void awaitReturned() throws InterruptedException {
+		for (int i = 0; i < 100 && this.source.returns.get() == 0; i++) {
+			Thread.sleep(20);
+		}
+		assertThat(this.source.returns.get()).isPositive();
+	}
+
+	/** Grants what is asked (a quarter of a large room), and counts what stays counted. */
+	private static final class CountingSource implements PermitSource {
+
+		final AtomicLong counted = new AtomicLong();
+
+		final AtomicInteger singles = new AtomicInteger();
+
+		final AtomicInteger reservations = new AtomicInteger();
+
+		final AtomicInteger returns = new AtomicInteger();
+
+		@Override
+		public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
+			this.singles.incrementAndGet();
+			return decision(this.counted.incrementAndGet(), quotas);
+		}
+
+		@Override
+		public Reservation reserve(String tenantId, List<Quota> quotas, int permits, Duration lease,
+				boolean firstForRequest) {
+			this.reservations.incrementAndGet();
+			return new Reservation(decision(this.counted.addAndGet(permits), quotas), permits, "m", 0);
+		}
+
+		@Override
+		public void release(String tenantId, List<Quota> quotas, Reservation reservation, int firstUnused, int unused) {
+			this.counted.addAndGet(-unused);
+			this.returns.incrementAndGet();
+		}
+
+		@Override
+		public boolean reachable() {
+			return true;
+		}
+
+		@Override
+		public void writeBack(LocalAdmissions.Batch batch) {
+		}
+
+		private static RateLimitDecision decision(long used, List<Quota> quotas) {
+			return new RateLimitDecision(true, List.of(new QuotaUsage(quotas.get(0), used, Duration.ofMinutes(1), false)),
+					Duration.ZERO);
+		}
+
+	}
+
+}

@@ -1,0 +1,146 @@
+package dev.tenantlimit.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.tenantlimit.lease.Reservation;
+import dev.tenantlimit.quota.Algorithm;
+import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.testapp.TestRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Leases in sliding_window.lua and return_permits.lua, against the real Redis. */
+class RedisPermitReservationIntegrationTests {
+
+	private static final Duration LEASE = Duration.ofMillis(100);
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	private static StringRedisTemplate redis;
+
+	private final RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(connectionFactory,
+			"tl-test-" + UUID.randomUUID() + ":");
+
+	@BeforeAll
+	static void connect() {
+		connectionFactory = TestRedis.connect(TestRedis.port());
+		redis = new StringRedisTemplate(connectionFactory);
+	}
+
+	@AfterAll
+	static void disconnect() {
+		connectionFactory.destroy();
+	}
+
+	@Test
+	void reservedEntriesAreScoredAtTheLeaseEndAndTheRequestsOwnNow() {
+		Quota quota = Quota.of(1000, Duration.ofMinutes(1));
+		Reservation reservation = this.limiter.reserve("acme", List.of(quota), 10, LEASE, true);
+		assertThat(reservation.granted()).isEqualTo(10);
+		assertThat(reservation.decision().allowed()).isTrue();
+		assertThat(reservation.decision().usages().get(0).used()).isEqualTo(10);
+		Set<TypedTuple<String>> entries = redis.opsForZSet().rangeWithScores(this.limiter.key("acme", quota), 0, -1);
+		List<Long> scores = entries.stream().map((entry) -> entry.getScore().longValue()).toList();
+		long end = reservation.endMicros();
+		assertThat(scores).hasSize(10).containsOnlyOnce(end - LEASE.toNanos() / 1000).filteredOn((s) -> s == end).hasSize(9);
+		// kept for one window after the lease's end, not after the call
+		assertThat(redis.getExpire(this.limiter.key("acme", quota), java.util.concurrent.TimeUnit.MILLISECONDS))
+			.isGreaterThan(Duration.ofMinutes(1).plus(LEASE).toMillis());
+	}
+
+	@Test
+	void reservedPermitsStayCountedOneWindowAfterTheLeaseEndNotAfterTheCall() throws InterruptedException {
+		Quota quota = Quota.of(100, Duration.ofSeconds(1));
+		Duration lease = Duration.ofMillis(400);
+		assertThat(this.limiter.reserve("acme", List.of(quota), 20, lease, false).granted()).isEqualTo(20);
+		// a permit may be used up to 400 ms after the call: one window after the call is too early
+		Thread.sleep(1150);
+		assertThat(this.limiter.usage("acme", List.of(quota)).get(0).used()).isEqualTo(20);
+		Thread.sleep(400);
+		assertThat(this.limiter.usage("acme", List.of(quota)).get(0).used()).isZero();
+	}
+
+	@Test
+	void aLeaseShrinksNearTheLimitToOnePermit() {
+		Quota quota = Quota.of(100, Duration.ofMinutes(1));
+		List<Integer> granted = new ArrayList<>();
+		int total = 0;
+		while (total < 100) {
+			int permits = this.limiter.reserve("acme", List.of(quota), 1000, LEASE, false).granted();
+			granted.add(permits);
+			total += permits;
+		}
+		// a quarter of what is left each time, then one at a time
+		assertThat(granted).startsWith(25, 18, 14, 10, 8, 6).endsWith(1, 1, 1, 1);
+		assertThat(total).isEqualTo(100);
+		Reservation refused = this.limiter.reserve("acme", List.of(quota), 1000, LEASE, false);
+		assertThat(refused.granted()).isZero();
+		assertThat(refused.decision().allowed()).isFalse();
+		assertThat(refused.decision().retryAfter()).isPositive();
+	}
+
+	@Test
+	void aReservationIsAllOrNothingAcrossQuotasAndSizedByTheFullest() {
+		Quota roomy = Quota.of(1000, Duration.ofMinutes(1));
+		Quota tight = new Quota(null, 8, Duration.ofMinutes(1), "/reports/**", Set.of());
+		Reservation reservation = this.limiter.reserve("acme", List.of(roomy, tight), 50, LEASE, false);
+		assertThat(reservation.granted()).isEqualTo(2);
+		assertThat(redis.opsForZSet().size(this.limiter.key("acme", roomy))).isEqualTo(2);
+		assertThat(redis.opsForZSet().size(this.limiter.key("acme", tight))).isEqualTo(2);
+	}
+
+	@Test
+	void unusedPermitsOfTheLogGoBack() {
+		Quota quota = Quota.of(100, Duration.ofMinutes(1));
+		Reservation reservation = this.limiter.reserve("acme", List.of(quota), 20, LEASE, false);
+		assertThat(reservation.granted()).isEqualTo(20);
+		this.limiter.release("acme", List.of(quota), reservation, 5, 15);
+		assertThat(redis.opsForZSet().size(this.limiter.key("acme", quota))).isEqualTo(5);
+		assertThat(this.limiter.usage("acme", List.of(quota)).get(0).used()).isEqualTo(5);
+	}
+
+	@Test
+	void theSlidingCounterCountsALeaseInTheSubWindowOfItsEndAndTakesItBack() {
+		Quota quota = Quota.of(1000, Duration.ofSeconds(10)).withAlgorithm(Algorithm.SLIDING_COUNTER, 0);
+		Reservation reservation = this.limiter.reserve("acme", List.of(quota), 40, Duration.ofSeconds(2), true);
+		assertThat(reservation.granted()).isEqualTo(40);
+		String key = this.limiter.key("acme", quota);
+		// 10 s in 10 sub-windows of 1 s: the request's permit now, 39 two seconds on
+		long nowSub = (reservation.endMicros() - 2_000_000) / 1_000_000;
+		assertThat(redis.<String, String>opsForHash().get(key, Long.toString(nowSub))).isEqualTo("1");
+		assertThat(redis.<String, String>opsForHash().get(key, Long.toString(nowSub + 2))).isEqualTo("39");
+		assertThat(this.limiter.usage("acme", List.of(quota)).get(0).used()).isEqualTo(40);
+		this.limiter.release("acme", List.of(quota), reservation, 30, 10);
+		assertThat(redis.<String, String>opsForHash().get(key, Long.toString(nowSub + 2))).isEqualTo("29");
+	}
+
+	@Test
+	void theTokenBucketRefillsOnlyFromTheLeaseEndAndTakesBackOnlyUntilWrittenAgain() {
+		Quota quota = Quota.of(10, Duration.ofSeconds(1)).withAlgorithm(Algorithm.TOKEN_BUCKET, 100);
+		Reservation reservation = this.limiter.reserve("acme", List.of(quota), 40, LEASE, false);
+		assertThat(reservation.granted()).isEqualTo(25);
+		String key = this.limiter.key("acme", quota);
+		assertThat(redis.<String, String>opsForHash().get(key, "ts")).isEqualTo(Long.toString(reservation.endMicros()));
+		this.limiter.release("acme", List.of(quota), reservation, 20, 5);
+		assertThat(Double.parseDouble(redis.<String, String>opsForHash().get(key, "tokens"))).isEqualTo(80.0);
+		Reservation second = this.limiter.reserve("acme", List.of(quota), 4, LEASE, false);
+		assertThat(second.granted()).isEqualTo(4);
+		// another decision wrote the bucket since: the first lease gets nothing back
+		this.limiter.tryAcquire("acme", List.of(quota));
+		String tokens = redis.<String, String>opsForHash().get(key, "tokens");
+		this.limiter.release("acme", List.of(quota), second, 0, 4);
+		assertThat(redis.<String, String>opsForHash().get(key, "tokens")).isEqualTo(tokens);
+	}
+
+}
