@@ -23,6 +23,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 ROUNDS=${ROUNDS:-3}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 PIN=${PIN:-0}
+ON_ARGS=${ON_ARGS:-}  # more arguments for the app with TenantLimit, e.g. --tenantlimit.lease.enabled=false
 TENANTS=${TENANTS:-1000}
 SECRET=${SECRET:-sample-secret-change-me-0123456789abcdef}
 ON_PORT=18081
@@ -103,7 +104,7 @@ http() {
   # bucket4j-spring-boot-starter on Lettuce with the same limit per Authorization header.
   ON_PID=$(start $ON_PORT "-jar $jar" --tenantlimit.default-quotas[0].limit=1000000000 \
     --tenantlimit.default-quotas[0].window=1s --tenantlimit.default-quotas[0].algorithm="$ALGORITHM" \
-    --logging.level.dev.tenantlimit.sample=INFO)
+    --logging.level.dev.tenantlimit.sample=INFO $ON_ARGS)
   up $ON_PORT
   OFF_PID=$(start $OFF_PORT "-jar $jar" --tenantlimit.enabled=false --sample.demo.enabled=false)
   up $OFF_PORT
