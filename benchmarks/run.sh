@@ -65,6 +65,13 @@ jmh() {
   cat /tmp/tenantlimit-jmh.txt
   echo '```'
   echo
+  echo "### JMH, one hot tenant through the failover: from leases vs a Redis round trip each, 32 callers"
+  echo
+  echo '```'
+  java -jar benchmarks/target/benchmarks.jar LeaseBenchmark -t 32 -rf text -rff /tmp/tenantlimit-jmh.txt >/dev/null
+  cat /tmp/tenantlimit-jmh.txt
+  echo '```'
+  echo
   echo "### JMH, a hot tenant's bearer token: verified every time vs remembered once verified"
   echo
   echo '```'

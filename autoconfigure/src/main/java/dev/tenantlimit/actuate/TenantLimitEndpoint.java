@@ -98,6 +98,7 @@ public class TenantLimitEndpoint {
 			map.put("burst", quota.burst());
 		}
 		map.put("shards", quota.shards());
+		map.put("lease", quota.lease());
 		return map;
 	}
 

@@ -158,7 +158,7 @@ final class AdminRequests {
 		try {
 			List<String> methods = (request.methods() != null) ? request.methods() : List.of();
 			return new Quota(null, request.limit(), window, path, new LinkedHashSet<>(methods),
-					Boolean.TRUE.equals(request.shadow()), algorithm, burst, shards);
+					Boolean.TRUE.equals(request.shadow()), algorithm, burst, shards, !Boolean.FALSE.equals(request.lease()));
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {
 			errors.add(at + ".methods must be HTTP methods (GET, POST, ...)");

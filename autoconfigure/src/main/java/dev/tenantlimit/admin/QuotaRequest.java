@@ -17,15 +17,17 @@ import org.jspecify.annotations.Nullable;
  * @param burst bucket size of a token bucket; the limit when absent
  * @param shards number of Redis keys the tenant's counters are spread over, 1 when absent; the same
  * for every quota of a tenant or plan
+ * @param lease whether a hot tenant's permits of this quota may be reserved in batches; true when
+ * absent
  */
 public record QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
 		@Nullable List<String> methods, @Nullable Boolean shadow, @Nullable String algorithm, @Nullable Long burst,
-		@Nullable Integer shards) {
+		@Nullable Integer shards, @Nullable Boolean lease) {
 
 	/** A quota request with the default algorithm, burst and shards. */
 	public QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
 			@Nullable List<String> methods, @Nullable Boolean shadow) {
-		this(limit, window, path, methods, shadow, null, null, null);
+		this(limit, window, path, methods, shadow, null, null, null, null);
 	}
 
 }

@@ -48,7 +48,7 @@ final class ConfiguredQuotas {
 		try {
 			return new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
 					new LinkedHashSet<>(properties.getMethods()), properties.isShadow(), properties.getAlgorithm(),
-					properties.getBurst(), properties.getShards());
+					properties.getBurst(), properties.getShards(), properties.isLease());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("tenantlimit.default-quotas[" + index + "]",

@@ -231,6 +231,20 @@ public class TenantLimitProperties {
 		 */
 		private int shards = 1;
 
+		/**
+		 * Whether a hot tenant's permits of this quota may be reserved in batches and admitted
+		 * from memory (tenantlimit.lease.*); false decides every request in Redis.
+		 */
+		private boolean lease = true;
+
+		public boolean isLease() {
+			return this.lease;
+		}
+
+		public void setLease(boolean lease) {
+			this.lease = lease;
+		}
+
 		public Algorithm getAlgorithm() {
 			return this.algorithm;
 		}

@@ -22,8 +22,9 @@ import org.apache.commons.logging.LogFactory;
  * Decides hot tenants from memory: for each tenant and set of quotas a request matches, permits
  * are reserved from the {@link PermitSource} in batches (one Redis call counts a batch in every
  * quota, before any of it is used) and admitted here until the batch is used or its lease ends;
- * unused permits go back when it ends. A tenant too slow to use two permits in a lease, a shadow
- * quota and a sharded quota are decided one request at a time, as without leases.
+ * unused permits go back when it ends. A tenant too slow to use two permits in a lease, and a
+ * request with a quota that is shadow, sharded or not leased ({@code lease: false}), are decided
+ * one request at a time, as without leases.
  *
  * <p>Sits between the failover and Redis: a reservation that fails is the failover's to handle
  * like any decision, and while Redis is held for unreachable no lease is asked for.
@@ -132,7 +133,7 @@ public class PermitLeases implements SharedRateLimiter, TenantChangeListener, Au
 			return false;
 		}
 		for (Quota quota : quotas) {
-			if (quota.shadow() || quota.shards() > 1) {
+			if (!quota.lease() || quota.shadow() || quota.shards() > 1) {
 				return false;
 			}
 		}

@@ -25,9 +25,11 @@ import org.jspecify.annotations.Nullable;
  * every other algorithm
  * @param shards number of Redis keys (in different cluster slots) the tenant's counters are
  * spread over, each enforcing its share of the limit; 1 for one key, the exact default
+ * @param lease whether an instance may reserve this quota's permits in batches for a hot tenant
+ * (every permit still counted in Redis before it is used); false decides every request in Redis
  */
 public record Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods,
-		boolean shadow, Algorithm algorithm, long burst, int shards) {
+		boolean shadow, Algorithm algorithm, long burst, int shards, boolean lease) {
 
 	/** Pattern that matches every path. */
 	public static final String ALL_PATHS = "/**";
@@ -59,6 +61,12 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 			throw new IllegalArgumentException(
 					"shards must be from 1 to " + MAX_SHARDS + " and at most the limit, was " + shards);
 		}
+	}
+
+	/** A quota that may be leased. */
+	public Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods, boolean shadow,
+			Algorithm algorithm, long burst, int shards) {
+		this(id, limit, window, path, methods, shadow, algorithm, burst, shards, true);
 	}
 
 	/** A quota counted by the {@link Algorithm#AUTO automatic} algorithm on one key. */
@@ -111,19 +119,25 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	public Quota share(int instances) {
 		long burstShare = (this.burst > 0) ? Math.max(1, this.burst / instances) : 0;
 		return new Quota(this.id, Math.max(1, this.limit / instances), this.window, this.path, this.methods,
-				this.shadow, this.algorithm, burstShare, 1);
+				this.shadow, this.algorithm, burstShare, 1, this.lease);
 	}
 
 	/** This quota counted by another algorithm ({@code burst} is dropped unless a token bucket). */
 	public Quota withAlgorithm(Algorithm newAlgorithm, long newBurst) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, newAlgorithm,
-				newBurst, this.shards);
+				newBurst, this.shards, this.lease);
 	}
 
 	/** This quota spread over {@code newShards} keys. */
 	public Quota withShards(int newShards) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, newShards);
+				this.burst, newShards, this.lease);
+	}
+
+	/** This quota with leases allowed or not. */
+	public Quota withLease(boolean newLease) {
+		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
+				this.burst, this.shards, newLease);
 	}
 
 	/**
@@ -137,7 +151,8 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	public boolean sameRule(Quota other) {
 		return this.limit == other.limit && this.window.equals(other.window) && this.path.equals(other.path)
 				&& this.methods.equals(other.methods) && this.shadow == other.shadow
-				&& this.algorithm == other.algorithm && this.burst == other.burst && this.shards == other.shards;
+				&& this.algorithm == other.algorithm && this.burst == other.burst && this.shards == other.shards
+				&& this.lease == other.lease;
 	}
 
 	/**

@@ -28,6 +28,8 @@ CREATE TABLE IF NOT EXISTS tl_quota (
 ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS algorithm VARCHAR(16) NOT NULL DEFAULT 'auto';
 ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS burst BIGINT NOT NULL DEFAULT 0 CHECK (burst >= 0);
 ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS shards INT NOT NULL DEFAULT 1 CHECK (shards >= 1);
+-- Added by TenantLimit 0.3.
+ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS lease BOOLEAN NOT NULL DEFAULT TRUE;
 CREATE INDEX IF NOT EXISTS tl_quota_tenant_idx ON tl_quota (tenant_id);
 CREATE INDEX IF NOT EXISTS tl_quota_plan_idx ON tl_quota (plan);
 

@@ -207,12 +207,15 @@ class AdminApiIntegrationTests {
 	void algorithmBurstAndShardsAreStoredAndChecked() throws Exception {
 		admin(put("/admin/tenants/" + this.id + "/quotas")
 			.content("[{\"limit\":2,\"window\":\"1m\",\"algorithm\":\"token-bucket\",\"burst\":3},"
-					+ "{\"limit\":5000,\"window\":\"1h\",\"algorithm\":\"sliding-counter\"}]"))
+					+ "{\"limit\":5000,\"window\":\"1h\",\"algorithm\":\"sliding-counter\",\"lease\":false}]"))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$[0].algorithm").value("token-bucket"))
 			.andExpect(jsonPath("$[0].burst").value(3))
 			.andExpect(jsonPath("$[0].shards").value(1))
-			.andExpect(jsonPath("$[1].algorithm").value("sliding-counter"));
+			.andExpect(jsonPath("$[0].lease").value(true))
+			.andExpect(jsonPath("$[1].algorithm").value("sliding-counter"))
+			.andExpect(jsonPath("$[1].lease").value(false));
+		admin(get("/admin/tenants/" + this.id + "/quotas")).andExpect(jsonPath("$[1].lease").value(false));
 		// a bucket of 3 refilled at 2 a minute: three at once, then refused
 		for (int i = 0; i < 3; i++) {
 			tenantRequest().andExpect(status().isOk());

@@ -146,10 +146,10 @@ class TenantLimitAutoConfigurationTests {
 			.withPropertyValues("tenantlimit.default-quotas[0].limit=10", "tenantlimit.default-quotas[0].algorithm=token-bucket",
 					"tenantlimit.default-quotas[0].burst=30", "tenantlimit.default-quotas[0].shards=2",
 					"tenantlimit.default-quotas[1].limit=5000", "tenantlimit.default-quotas[1].window=1h",
-					"tenantlimit.default-quotas[1].shards=2")
+					"tenantlimit.default-quotas[1].shards=2", "tenantlimit.default-quotas[1].lease=false")
 			.run((context) -> assertThat(ConfiguredQuotas.defaultQuotas(context.getBean(TenantLimitProperties.class)))
-				.extracting(Quota::algorithm, Quota::capacity, Quota::shards)
-				.containsExactly(tuple(Algorithm.TOKEN_BUCKET, 30L, 2), tuple(Algorithm.AUTO, 5000L, 2)));
+				.extracting(Quota::algorithm, Quota::capacity, Quota::shards, Quota::lease)
+				.containsExactly(tuple(Algorithm.TOKEN_BUCKET, 30L, 2, true), tuple(Algorithm.AUTO, 5000L, 2, false)));
 	}
 
 	@Test

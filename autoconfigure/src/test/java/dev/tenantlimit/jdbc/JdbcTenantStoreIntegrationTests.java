@@ -143,6 +143,7 @@ class JdbcTenantStoreIntegrationTests {
 		this.jdbc.sql("ALTER TABLE tl_quota DROP COLUMN algorithm").update();
 		this.jdbc.sql("ALTER TABLE tl_quota DROP COLUMN burst").update();
 		this.jdbc.sql("ALTER TABLE tl_quota DROP COLUMN shards").update();
+		this.jdbc.sql("ALTER TABLE tl_quota DROP COLUMN lease").update();
 		this.jdbc.sql("INSERT INTO tl_tenant (tenant_id, name) VALUES ('old', 'Old')").update();
 		this.jdbc.sql("INSERT INTO tl_quota (tenant_id, quota_limit, window_ms) VALUES ('old', 5, 60000)").update();
 		initializeSchema(TestDatabases.dataSource(this.url));

@@ -39,6 +39,17 @@ class PermitLeasesTests {
 	}
 
 	@Test
+	void aQuotaThatIsNotLeasedIsDecidedRequestByRequestHowEverHot() {
+		List<Quota> unleased = List.of(QUOTAS.get(0).withLease(false));
+		for (int i = 0; i < 1000; i++) {
+			this.leases.tryAcquire("hot", unleased);
+			this.clock.addAndGet(10_000);
+		}
+		assertThat(this.source.singles.get()).isEqualTo(1000);
+		assertThat(this.source.reservations.get()).isZero();
+	}
+
+	@Test
 	void everyAdmissionWasCountedByTheSourceFirst() throws InterruptedException {
 		int admitted = 0;
 		for (int i = 0; i < 5000; i++) {
