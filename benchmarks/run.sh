@@ -242,6 +242,20 @@ http() {
   echo "- Hot tenant by JWT, TenantLimit / none: $(echo "scale=3; ${hot_on[jwt]} / ${hot_off[jwt]}" | bc)"
   echo "- Hot tenant by API key, TenantLimit / none: $(echo "scale=3; ${hot_on[key]} / ${hot_off[key]}" | bc)"
   echo
+  # half the rate the app without TenantLimit saturates at, paced over the same connections
+  local delay_ms
+  delay_ms=$(echo "scale=0; 2 * $CONNECTIONS * 1000 * $ROUNDS / ${hot_off[jwt]}" | bc)
+  echo "### Latency at half the saturating rate (JWT, $CONNECTIONS connections each waiting ${delay_ms} ms between requests)"
+  echo
+  echo "| side | requests/s | p50 | p90 | p99 |"
+  echo "|---|---|---|---|---|"
+  for side in on off; do
+    local paced
+    paced=$(DELAY_MS=$delay_ms $wrk_cpu wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s benchmarks/paced.lua \
+      -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$(port_of $side)/api/ping")
+    echo "| $side | $(echo "$paced" | rps) | $(echo "$paced" | pct 50%) | $(echo "$paced" | pct 90%) | $(echo "$paced" | pct 99%) |"
+  done
+  echo
   echo "### Hot tenant: one tenant, more and more clients, 10 s each (requests/s, p99)"
   echo
   echo "| clients | TenantLimit | p99 | none | p99 | bucket4j | p99 | bucket4j non-2xx |"

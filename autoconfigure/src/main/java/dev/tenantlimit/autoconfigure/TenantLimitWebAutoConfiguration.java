@@ -134,7 +134,8 @@ public final class TenantLimitWebAutoConfiguration {
 		RateLimiter shared = rateLimiter;
 		TenantLimitProperties.Lease lease = properties.getLease();
 		if (lease.isEnabled() && rateLimiter instanceof PermitSource source) {
-			PermitLeases permitLeases = new PermitLeases(source, lease.getDuration(), lease.getMaxPermits(), leaseStats);
+			PermitLeases permitLeases = new PermitLeases(source, lease.getDuration(), lease.getMaxPermits(), leaseStats,
+					fallbackState::liveInstances);
 			changes.ifAvailable((published) -> published.addListener(permitLeases));
 			shared = permitLeases;
 		}

@@ -268,7 +268,7 @@ public class JdbcTenantStore implements TenantStore, ApiKeyDirectory {
 			this.jdbc
 				.sql("INSERT INTO tl_quota (" + ownerColumn
 						+ ", quota_limit, window_ms, path_pattern, methods, shadow, algorithm, burst, shards, lease)"
-						+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+						+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 				.params(owner, quota.limit(), quota.window().toMillis(), quota.path(), String.join(",", quota.methods()),
 						quota.shadow(), quota.algorithm().id(), quota.burst(), quota.shards(), quota.lease())
 				.update();

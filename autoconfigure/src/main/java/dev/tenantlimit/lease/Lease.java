@@ -88,18 +88,21 @@ final class Lease {
 
 	/**
 	 * The decision of the request that took permit {@code index}: Redis's counts at the
-	 * reservation, less the permits of this lease still to come (this instance can still admit
-	 * them), and its reset times counted down since.
+	 * reservation (this lease's permits counted as used), less what the other instances may have
+	 * taken since (a batch as large as this one each), its reset times counted down since. Not
+	 * more: the failover seeds its fallback from these, and while Redis is away an instance
+	 * must not count on permits the others reserved after this one heard from Redis.
 	 */
-	RateLimitDecision decision(int index, long now) {
-		long unusedAfter = this.size - 1 - index;
+	RateLimitDecision decision(int index, long now, int instances) {
+		long othersMayHold = (long) Math.max(0, instances - 1) * this.size;
 		Duration elapsed = Duration.ofNanos(Math.max(0, now - this.received));
 		List<QuotaUsage> counted = this.reservation.decision().usages();
 		List<QuotaUsage> usages = new ArrayList<>(counted.size());
 		for (QuotaUsage usage : counted) {
 			Duration reset = usage.resetAfter().minus(elapsed);
-			usages.add(new QuotaUsage(usage.quota(), Math.max(0, usage.used() - unusedAfter),
-					reset.isNegative() ? Duration.ZERO : reset, false));
+			long used = Math.min(usage.quota().capacity(), usage.used() + othersMayHold);
+			usages.add(new QuotaUsage(usage.quota(), Math.max(used, usage.used()), reset.isNegative() ? Duration.ZERO : reset,
+					false));
 		}
 		return new RateLimitDecision(true, usages, Duration.ZERO);
 	}

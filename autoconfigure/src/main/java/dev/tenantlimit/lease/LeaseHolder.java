@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * The leases of one tenant's quota set on this instance: the one in use, and the next one,
  * fetched in the background once half of the current one is used, so requests do not wait for
  * Redis while the tenant stays hot. The batch follows the rate the tenant is seen at here (what
- * arrives in a lease's length, with some headroom, at most doubling from one batch to the next),
- * and a tenant too slow to fill two permits in a lease is decided one request at a time.
+ * arrives in half a lease's length, at most doubling from one batch to the next), and a tenant
+ * too slow for that to be two permits is decided one request at a time.
  */
 final class LeaseHolder {
 
@@ -76,7 +76,7 @@ final class LeaseHolder {
 				// permit 0 is this request's
 				Lease lease = new Lease(reservation, 1, sent, this.duration, this.leases.now());
 				install(lease);
-				return lease.decision(0, this.leases.now());
+				return lease.decision(0, this.leases.now(), this.leases.instances());
 			}
 			return reservation.decision();
 		}
@@ -94,7 +94,7 @@ final class LeaseHolder {
 					fetchAhead();
 				}
 				this.leases.stats().admittedLocally();
-				return lease.decision(index, this.leases.now());
+				return lease.decision(index, this.leases.now(), this.leases.instances());
 			}
 			lease = advance(lease);
 		}
@@ -160,10 +160,12 @@ final class LeaseHolder {
 	}
 
 	/**
-	 * Permits for one lease's length at the rate seen since the last fetch, with half as much
-	 * again for a rising rate, at most twice the last batch (or {@value #FIRST_BATCH}); 1 (no
-	 * lease) while fewer than two requests would use one. Arrivals are counted until two have come
-	 * within one lease's length, so a steady tenant is measured over its real gaps.
+	 * Permits for half a lease's length at the rate seen since the last fetch, at most twice the
+	 * last batch (or {@value #FIRST_BATCH}); 1 (no lease) while that is fewer than two. Half: a
+	 * lease should end by being used up, not by its time running out with permits left (they
+	 * would go back, one more Redis call), and the next one is fetched when half of it is used,
+	 * a quarter of a lease's length ahead. Arrivals are counted until two have come within one
+	 * lease's length, so a steady tenant is measured over its real gaps.
 	 */
 	private int want(long now) {
 		long elapsed = now - this.rateSince;
@@ -179,23 +181,23 @@ final class LeaseHolder {
 		}
 		this.arrivals.reset();
 		this.rateSince = now;
-		double perLease = (double) arrived * this.duration.toNanos() / elapsed;
-		if (perLease < 2) {
+		double perHalfLease = arrived * (this.duration.toNanos() / 2.0) / elapsed;
+		if (perHalfLease < 2) {
 			return 1;
 		}
 		long cap = Math.min(this.leases.maxPermits(), Math.max(FIRST_BATCH, 2L * this.lastGranted));
-		return (int) Math.min(cap, Math.ceil(1.5 * perLease));
+		return (int) Math.min(cap, Math.ceil(perHalfLease));
 	}
 
 	/**
 	 * A permit counted at its lease's end holds its place in a sliding log up to a lease longer
-	 * than one used at once: a fiftieth of the window keeps that below 2 % of a hot tenant's
-	 * limit (a second's window: 20 ms leases).
+	 * than one used at once; near a limit, where that could refuse a request, batches shrink to
+	 * the one permit of the request itself (counted now). At most a tenth of the shortest window.
 	 */
 	static Duration duration(Duration configured, List<Quota> quotas) {
 		Duration shortest = configured;
 		for (Quota quota : quotas) {
-			Duration part = quota.window().dividedBy(50);
+			Duration part = quota.window().dividedBy(10);
 			if (part.compareTo(shortest) < 0) {
 				shortest = part;
 			}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -43,6 +44,8 @@ public class PermitLeases implements SharedRateLimiter, TenantChangeListener, Au
 
 	private final LongSupplier nanoTime;
 
+	private final IntSupplier instances;
+
 	private final Cache<Key, LeaseHolder> holders;
 
 	private final ScheduledThreadPoolExecutor background;
@@ -54,10 +57,25 @@ public class PermitLeases implements SharedRateLimiter, TenantChangeListener, Au
 	 * @param stats where the leases report what they do
 	 */
 	public PermitLeases(PermitSource source, Duration duration, int maxPermits, LeaseStats stats) {
-		this(source, duration, maxPermits, stats, System::nanoTime);
+		this(source, duration, maxPermits, stats, () -> 1);
+	}
+
+	/**
+	 * @param instances the live instances sharing the quotas: a lease's answer counts a batch
+	 * for each other one (see {@link Lease#decision})
+	 */
+	public PermitLeases(PermitSource source, Duration duration, int maxPermits, LeaseStats stats,
+			IntSupplier instances) {
+		this(source, duration, maxPermits, stats, instances, System::nanoTime);
 	}
 
 	PermitLeases(PermitSource source, Duration duration, int maxPermits, LeaseStats stats, LongSupplier nanoTime) {
+		this(source, duration, maxPermits, stats, () -> 1, nanoTime);
+	}
+
+	PermitLeases(PermitSource source, Duration duration, int maxPermits, LeaseStats stats, IntSupplier instances,
+			LongSupplier nanoTime) {
+		this.instances = instances;
 		this.source = source;
 		this.duration = duration;
 		this.maxPermits = maxPermits;
@@ -192,6 +210,10 @@ public class PermitLeases implements SharedRateLimiter, TenantChangeListener, Au
 
 	LongSupplier nanoTime() {
 		return this.nanoTime;
+	}
+
+	int instances() {
+		return this.instances.getAsInt();
 	}
 
 	long now() {

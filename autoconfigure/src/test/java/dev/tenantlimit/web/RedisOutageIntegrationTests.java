@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Status;
@@ -112,6 +113,26 @@ class RedisOutageIntegrationTests {
 			.isEqualTo(Status.UP);
 	}
 
+	/**
+	 * With leases (the default) the instances hold permits Redis counted when it pauses: they are
+	 * not used while the fallback decides, and the limit still holds.
+	 */
+	@ParameterizedTest(name = "{0} instances")
+	@ValueSource(ints = { 2, 3 })
+	void pausedRedisWithLeases(int count) throws Exception {
+		start(count, false, "tenantlimit.lease.enabled=true");
+		String tenant = tenant(Algorithm.SLIDING_LOG);
+		Traffic.Result before = Traffic.send(tenant, ports(), 60, 16);
+		this.redis.command("CLIENT PAUSE 4000 ALL");
+		Traffic.Result during = Traffic.send(tenant, ports(), 200, 16);
+		awaitSharedDecisions();
+		Traffic.Result after = Traffic.send(tenant, ports(), 100, 16);
+		report("paused 4 s, leases on", count, before.admitted(), during, after, Duration.ZERO);
+		assertThat(during.onlyAdmittedOrLimited()).as("answers during the outage: %s", during.statuses()).isTrue();
+		assertThat(before.admitted() + during.admitted() + after.admitted()).as("admitted in the window")
+			.isLessThanOrEqualTo(LIMIT);
+	}
+
 	private void assertWithinTheLimitAndCounted(String tenant, int before, Traffic.Result during,
 			Traffic.Result after) {
 		assertThat(during.onlyAdmittedOrLimited()).as("answers during the outage: %s", during.statuses()).isTrue();
@@ -168,6 +189,11 @@ class RedisOutageIntegrationTests {
 	}
 
 	private void start(int count, boolean persistent) throws Exception {
+		// the exact counts asserted here are the fallback's; leases hold counted permits besides
+		start(count, persistent, "tenantlimit.lease.enabled=false");
+	}
+
+	private void start(int count, boolean persistent, String... more) throws Exception {
 		this.redis = PrivateRedisServer.start(persistent);
 		for (int i = 0; i < count; i++) {
 			List<String> properties = new ArrayList<>(database.properties());
@@ -175,6 +201,7 @@ class RedisOutageIntegrationTests {
 					"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + this.redis.port(),
 					"spring.data.redis.connect-timeout=200ms", "tenantlimit.fallback.heartbeat-interval=200ms",
 					"tenantlimit.fallback.retry-interval=500ms", "spring.main.banner-mode=off"));
+			properties.addAll(List.of(more));
 			this.instances.add(new SpringApplicationBuilder(TestApplication.class)
 				.properties(properties.toArray(String[]::new))
 				.run());
