@@ -133,6 +133,7 @@ public final class TenantLimitWebAutoConfiguration {
 				new LocalAdmissions(), fallbackState::liveInstances);
 		RateLimiter shared = rateLimiter;
 		TenantLimitProperties.Lease lease = properties.getLease();
+		checkLease(lease);
 		if (lease.isEnabled() && rateLimiter instanceof PermitSource source) {
 			PermitLeases permitLeases = new PermitLeases(source, lease.getDuration(), lease.getMaxPermits(), leaseStats,
 					fallbackState::liveInstances);
@@ -163,6 +164,22 @@ public final class TenantLimitWebAutoConfiguration {
 	@Bean
 	ApplicationListener<ApplicationStartedEvent> tenantLimitWarmup(TenantRateLimitFilter filter) {
 		return (event) -> new LimiterWarmup(filter.limiter(), 200, Duration.ofSeconds(5)).run();
+	}
+
+	/**
+	 * A lease longer than the second of margin every key's expiry has could outlive its key; a
+	 * batch over 2000 would not fit one Redis call's arguments.
+	 */
+	private static void checkLease(TenantLimitProperties.Lease lease) {
+		if (lease.getDuration().isNegative() || lease.getDuration().isZero()
+				|| lease.getDuration().compareTo(Duration.ofSeconds(1)) > 0) {
+			throw new InvalidConfigurationPropertyValueException("tenantlimit.lease.duration", lease.getDuration(),
+					"A lease must last more than 0 and at most 1s");
+		}
+		if (lease.getMaxPermits() < 1 || lease.getMaxPermits() > 2000) {
+			throw new InvalidConfigurationPropertyValueException("tenantlimit.lease.max-permits",
+					lease.getMaxPermits(), "A batch must be from 1 to 2000 permits");
+		}
 	}
 
 	private static @Nullable ConcurrencyLimits concurrencyLimits(TenantLimitProperties properties,

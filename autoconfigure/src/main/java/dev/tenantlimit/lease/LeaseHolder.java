@@ -22,6 +22,9 @@ final class LeaseHolder {
 
 	private static final Log logger = LogFactory.getLog(LeaseHolder.class);
 
+	/** Requests seen within one lease's length before a rate is estimated from them. */
+	private static final int MIN_ARRIVALS = 4;
+
 	/** The first batch: doubling from here reaches a hundred in four fetches. */
 	private static final int FIRST_BATCH = 8;
 
@@ -31,7 +34,7 @@ final class LeaseHolder {
 
 	private final PermitLeases leases;
 
-	/** The lease's length for these quotas: at most a fiftieth of the shortest window. */
+	/** The lease's length for these quotas: at most a tenth of the shortest window. */
 	private final Duration duration;
 
 	private volatile @Nullable Lease current;
@@ -46,6 +49,9 @@ final class LeaseHolder {
 	private volatile long rateSince;
 
 	private volatile int lastGranted;
+
+	/** Set once the holder is dropped: a reservation that arrives after goes straight back. */
+	private boolean retired;
 
 	LeaseHolder(String tenantId, List<Quota> quotas, PermitLeases leases, long now) {
 		this.tenantId = tenantId;
@@ -112,6 +118,10 @@ final class LeaseHolder {
 	}
 
 	private synchronized void install(Lease lease) {
+		if (this.retired) {
+			retire(lease);
+			return;
+		}
 		Lease inUse = this.current;
 		if (inUse == null || inUse.ended(this.leases.now())) {
 			if (inUse != null) {
@@ -164,13 +174,14 @@ final class LeaseHolder {
 	 * last batch (or {@value #FIRST_BATCH}); 1 (no lease) while that is fewer than two. Half: a
 	 * lease should end by being used up, not by its time running out with permits left (they
 	 * would go back, one more Redis call), and the next one is fetched when half of it is used,
-	 * a quarter of a lease's length ahead. Arrivals are counted until two have come within one
-	 * lease's length, so a steady tenant is measured over its real gaps.
+	 * a quarter of a lease's length ahead. Arrivals are counted until {@value #MIN_ARRIVALS} have
+	 * come within one lease's length: two requests that happen to come together (two clients of a
+	 * quiet tenant) are no rate.
 	 */
 	private int want(long now) {
 		long elapsed = now - this.rateSince;
 		long arrived = this.arrivals.sum();
-		if (arrived < 2 || elapsed <= 0) {
+		if (arrived < MIN_ARRIVALS || elapsed <= 0) {
 			if (elapsed > this.duration.toNanos()) {
 				// too long ago to say anything of the rate now
 				this.arrivals.reset();
@@ -217,6 +228,7 @@ final class LeaseHolder {
 
 	/** Give everything back: the holder is dropped (idle, tenant changed, shutdown). */
 	synchronized void retireAll() {
+		this.retired = true;
 		Lease inUse = this.current;
 		Lease ahead = this.next;
 		this.current = null;

@@ -159,9 +159,15 @@ public class PermitLeases implements SharedRateLimiter, TenantChangeListener, Au
 	}
 
 	private void sweep() {
-		long now = now();
-		this.holders.cleanUp();
-		this.holders.asMap().values().forEach((holder) -> holder.sweep(now));
+		try {
+			long now = now();
+			this.holders.cleanUp();
+			this.holders.asMap().values().forEach((holder) -> holder.sweep(now));
+		}
+		catch (RuntimeException ex) {
+			// a failed sweep must not end the periodic task
+			logger.warn("Could not give back the permits of ended leases; trying again", ex);
+		}
 	}
 
 	/** Give permits back in the background; they cannot be used any more. */

@@ -220,8 +220,12 @@ for i = 1, #KEYS do
 end
 local granted = 0
 if room >= 1 then
-  -- near the limit a lease shrinks, so the last permits are decided one at a time
-  granted = math.max(1, math.min(want, math.floor(room / 4)))
+  -- near the limit a lease shrinks, so the last permits are decided one at a time: the request's
+  -- own permit still fits, a batch fetched ahead gets nothing
+  granted = math.min(want, math.floor(room / 4))
+  if firstNow then
+    granted = math.max(1, granted)
+  end
   retry = 0
 end
 

@@ -15,9 +15,9 @@
 -- Reply: the number of admissions counted (those still inside the window; for the log at most
 -- `limit` of each age, the rest would be trimmed anyway).
 --
--- The log keeps only its newest `limit` entries: a request fits again when the entry
--- (count - limit) from the oldest expires, and that entry is the oldest of the newest `limit`, so
--- trimming changes no decision and keeps memory bounded.
+-- The log is not trimmed to its newest `limit` entries: leases give unused entries back later
+-- (return_permits.lua), and a log trimmed before that would count fewer than were used. What is
+-- written back is bounded by the fallback's allowance, so the log stays within a few limits.
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
@@ -40,7 +40,6 @@ if algorithm == 1 then
     end
   end
   if written > 0 then
-    redis.call('ZREMRANGEBYRANK', key, 0, -limit - 1)
     redis.call('PEXPIRE', key, math.floor(window / 1000) + 1000)
   end
 elseif algorithm == 2 then

@@ -153,6 +153,16 @@ class TenantLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void aLeaseLongerThanASecondOrATooLargeBatchFailsStartUp() {
+		this.runner.withPropertyValues("tenantlimit.lease.duration=5s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("tenantlimit.lease.duration"));
+		this.runner.withPropertyValues("tenantlimit.lease.max-permits=5000")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("tenantlimit.lease.max-permits"));
+	}
+
+	@Test
 	void inconsistentDefaultQuotasOrAlgorithmSettingsFailStartUp() {
 		this.runner.withPropertyValues("tenantlimit.default-quotas[0].burst=30")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()

@@ -69,26 +69,41 @@ class PermitLeasesTests {
 
 	@Test
 	void noPermitIsUsedAfterItsLeaseEndedAndTheRestGoBack() throws InterruptedException {
-		this.leases.tryAcquire("hot", QUOTAS);
-		this.clock.addAndGet(1000);
-		this.leases.tryAcquire("hot", QUOTAS);
+		heatUp();
 		assertThat(this.source.reservations.get()).isEqualTo(1);
 		long local = this.stats.localAdmissions();
 		this.clock.addAndGet(Duration.ofMillis(100).toNanos());
 		this.leases.tryAcquire("hot", QUOTAS);
 		assertThat(this.stats.localAdmissions()).isEqualTo(local);
 		awaitReturned();
-		assertThat(this.source.counted.get()).isEqualTo(3);
+		assertThat(this.source.counted.get()).isEqualTo(5);
 	}
 
 	@Test
 	void aChangedTenantGivesItsPermitsBack() throws InterruptedException {
-		this.leases.tryAcquire("hot", QUOTAS);
-		this.clock.addAndGet(1000);
-		this.leases.tryAcquire("hot", QUOTAS);
+		heatUp();
 		this.leases.apply(TenantChange.tenant("hot"));
 		awaitReturned();
-		assertThat(this.source.counted.get()).isEqualTo(2);
+		assertThat(this.source.counted.get()).isEqualTo(4);
+	}
+
+	/** Four requests a microsecond apart: the fourth reserves a lease and uses its first permit. */
+	private void heatUp() {
+		for (int i = 0; i < 4; i++) {
+			this.leases.tryAcquire("hot", QUOTAS);
+			this.clock.addAndGet(1000);
+		}
+	}
+
+	@Test
+	void twoRequestsThatComeTogetherAreNoRate() {
+		for (int i = 0; i < 50; i++) {
+			this.leases.tryAcquire("pair", QUOTAS);
+			this.clock.addAndGet(1000);
+			this.leases.tryAcquire("pair", QUOTAS);
+			this.clock.addAndGet(Duration.ofMillis(500).toNanos());
+		}
+		assertThat(this.source.reservations.get()).isZero();
 	}
 
 	private void awaitReturned() throws InterruptedException {

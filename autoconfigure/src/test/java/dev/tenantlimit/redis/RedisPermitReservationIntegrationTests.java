@@ -77,7 +77,7 @@ class RedisPermitReservationIntegrationTests {
 		List<Integer> granted = new ArrayList<>();
 		int total = 0;
 		while (total < 100) {
-			int permits = this.limiter.reserve("acme", List.of(quota), 1000, LEASE, false).granted();
+			int permits = this.limiter.reserve("acme", List.of(quota), 1000, LEASE, true).granted();
 			granted.add(permits);
 			total += permits;
 		}
@@ -88,6 +88,16 @@ class RedisPermitReservationIntegrationTests {
 		assertThat(refused.granted()).isZero();
 		assertThat(refused.decision().allowed()).isFalse();
 		assertThat(refused.decision().retryAfter()).isPositive();
+	}
+
+	@Test
+	void aBatchFetchedAheadGetsNothingWhenLessThanFourPermitsAreLeft() {
+		Quota quota = Quota.of(10, Duration.ofMinutes(1));
+		for (int i = 0; i < 7; i++) {
+			this.limiter.tryAcquire("acme", List.of(quota));
+		}
+		assertThat(this.limiter.reserve("acme", List.of(quota), 50, LEASE, false).granted()).isZero();
+		assertThat(this.limiter.reserve("acme", List.of(quota), 50, LEASE, true).granted()).isOne();
 	}
 
 	@Test
