@@ -159,7 +159,7 @@ http() {
   rps() { awk '/Requests\/sec/ {print $2}'; }
   pct() { awk -v p="$1" '$1 == p {print $2}'; }
   total() { awk '/requests in/ {print $1}'; }
-  fallbacks() { curl -s "localhost:$ON_PORT/actuator/prometheus" | awk '/^tenantlimit_requests_total\{outcome="fallback"/ {print $2}'; }
+  fallbacks() { curl -s -u admin:admin-demo-password "localhost:$ON_PORT/actuator/prometheus" | awk '/^tenantlimit_requests_total\{outcome="fallback"/ {print $2}'; }
   # Round trips: TenantLimit sends EVALSHA; bucket4j sends GET then EVAL per compare-and-swap
   # attempt, and its script GETs again, so GET calls count both of bucket4j's trips.
   redis_totals() { # "round trips" "Redis CPU in µs"
@@ -219,7 +219,7 @@ http() {
   load_key() { # port, duration, connections -> wrk output; one tenant by API key
     $wrk_cpu wrk -t2 -c"$3" -d"$2" --latency -H "X-API-Key: $key" "http://127.0.0.1:$1/api/ping"
   }
-  leases() { curl -s "localhost:$ON_PORT/actuator/prometheus" | awk '/^tenantlimit_lease_admissions_total/ {print $2}'; }
+  leases() { curl -s -u admin:admin-demo-password "localhost:$ON_PORT/actuator/prometheus" | awk '/^tenantlimit_lease_admissions_total/ {print $2}'; }
   echo "| round | credential | TenantLimit requests/s | p99 | none requests/s | p99 | ratio | Redis round trips/request | from leases | app CPU µs/request (on, off) |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   declare -A hot_on=([jwt]=0 [key]=0) hot_off=([jwt]=0 [key]=0)
