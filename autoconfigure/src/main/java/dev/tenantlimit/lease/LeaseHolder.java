@@ -64,6 +64,7 @@ final class LeaseHolder {
 	RateLimitDecision decide() {
 		this.arrivals.increment();
 		RateLimitDecision local = takeLocal();
+		this.leases.answeredFromMemory(local != null);
 		if (local != null) {
 			return local;
 		}

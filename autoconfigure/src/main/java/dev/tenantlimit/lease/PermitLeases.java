@@ -50,6 +50,9 @@ public class PermitLeases implements SharedRateLimiter, TenantChangeListener, Au
 
 	private final ScheduledThreadPoolExecutor background;
 
+	/** Whether this thread's last decision came from a lease (see {@link #lastAnsweredFromMemory()}). */
+	private static final ThreadLocal<Boolean> FROM_MEMORY = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
 	/**
 	 * @param source where permits are counted
 	 * @param duration how long the permits of one lease may be used
@@ -104,11 +107,21 @@ public class PermitLeases implements SharedRateLimiter, TenantChangeListener, Au
 	@Override
 	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
 		if (!leasable(quotas)) {
+			FROM_MEMORY.set(Boolean.FALSE);
 			return this.source.tryAcquire(tenantId, quotas);
 		}
 		Key key = new Key(tenantId, quotas);
 		LeaseHolder holder = this.holders.get(key, (k) -> new LeaseHolder(tenantId, quotas, this, now()));
 		return holder.decide();
+	}
+
+	@Override
+	public boolean lastAnsweredFromMemory() {
+		return FROM_MEMORY.get();
+	}
+
+	void answeredFromMemory(boolean fromMemory) {
+		FROM_MEMORY.set(fromMemory);
 	}
 
 	@Override

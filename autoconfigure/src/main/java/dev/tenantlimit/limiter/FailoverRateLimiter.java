@@ -111,6 +111,11 @@ public class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 			return fallback(tenantId, quotas, ex);
 		}
 		long received = this.nanoTime.getAsLong();
+		if (this.shared.lastAnsweredFromMemory()) {
+			// no reply of Redis: neither a sign of life nor a success to record (and no lock taken)
+			this.fallback.remember(tenantId, decision, received);
+			return decision;
+		}
 		this.lastReply = received;
 		this.circuitBreaker.onSuccess(received - sent, TimeUnit.NANOSECONDS);
 		this.fallback.remember(tenantId, decision, received);

@@ -26,6 +26,14 @@ public interface SharedRateLimiter extends RateLimiter {
 	void writeBack(LocalAdmissions.Batch batch);
 
 	/**
+	 * Whether the last decision this thread got from {@link #tryAcquire} was made from memory,
+	 * without a call to the store (a lease): it says nothing of the store's health.
+	 */
+	default boolean lastAnsweredFromMemory() {
+		return false;
+	}
+
+	/**
 	 * {@code limiter} as a shared limiter: itself when it is one, else one that is always worth a
 	 * try again and keeps nothing of what was admitted without it.
 	 */

@@ -95,6 +95,19 @@ class PermitLeasesTests {
 		}
 	}
 
+	/** The failover must not take an answer from a lease for a sign of Redis's health. */
+	@Test
+	void saysWhichAnswersCameFromMemory() {
+		while (this.source.reservations.get() == 0) {
+			// decided by the source, the reserving request too
+			this.leases.tryAcquire("hot", QUOTAS);
+			assertThat(this.leases.lastAnsweredFromMemory()).isFalse();
+			this.clock.addAndGet(1000);
+		}
+		this.leases.tryAcquire("hot", QUOTAS);
+		assertThat(this.leases.lastAnsweredFromMemory()).isTrue();
+	}
+
 	@Test
 	void twoRequestsThatComeTogetherAreNoRate() {
 		for (int i = 0; i < 50; i++) {
