@@ -75,15 +75,12 @@ final class LeaseHolder {
 			return this.leases.source().tryAcquire(this.tenantId, this.quotas);
 		}
 		try {
-			Reservation reservation = this.leases.source().reserve(this.tenantId, this.quotas, want, this.duration,
-					true);
-			this.leases.stats().reserved(reservation.granted());
-			this.lastGranted = reservation.granted();
+			Reservation reservation = reserve(want, true);
 			if (reservation.granted() > 1) {
 				// permit 0 is this request's
 				Lease lease = new Lease(reservation, 1, sent, this.duration, this.leases.now());
 				install(lease);
-				return lease.decision(0, this.leases.now(), this.leases.instances());
+				return lease.decision(this.leases.now(), this.leases.instances());
 			}
 			return reservation.decision();
 		}
@@ -101,11 +98,20 @@ final class LeaseHolder {
 					fetchAhead();
 				}
 				this.leases.stats().admittedLocally();
-				return lease.decision(index, this.leases.now(), this.leases.instances());
+				return lease.decision(this.leases.now(), this.leases.instances());
 			}
 			lease = advance(lease);
 		}
 		return null;
+	}
+
+	/** One Redis call for {@code want} permits, counted in the stats and the next batch's size. */
+	private Reservation reserve(int want, boolean firstForRequest) {
+		Reservation reservation = this.leases.source().reserve(this.tenantId, this.quotas, want, this.duration,
+				firstForRequest);
+		this.leases.stats().reserved(reservation.granted());
+		this.lastGranted = reservation.granted();
+		return reservation;
 	}
 
 	/** Retire a used or ended lease; the next one, if any, takes its place. */
@@ -148,10 +154,7 @@ final class LeaseHolder {
 				long sent = this.leases.now();
 				int want = want(sent);
 				if (want >= 2) {
-					Reservation reservation = this.leases.source().reserve(this.tenantId, this.quotas, want,
-							this.duration, false);
-					this.leases.stats().reserved(reservation.granted());
-					this.lastGranted = reservation.granted();
+					Reservation reservation = reserve(want, false);
 					if (reservation.granted() > 0) {
 						install(new Lease(reservation, 0, sent, this.duration, this.leases.now()));
 					}
@@ -218,12 +221,10 @@ final class LeaseHolder {
 	}
 
 	/** Retire leases that ended unused, so their permits go back while nobody asks here. */
-	synchronized void sweep(long now) {
+	void sweep(long now) {
 		Lease inUse = this.current;
 		if (inUse != null && inUse.ended(now)) {
-			retire(inUse);
-			this.current = this.next;
-			this.next = null;
+			advance(inUse);
 		}
 	}
 
