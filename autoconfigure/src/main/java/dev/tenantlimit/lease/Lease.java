@@ -87,14 +87,15 @@ final class Lease {
 	}
 
 	/**
-	 * The decision of a request that took a permit: Redis's counts at the
-	 * reservation (this lease's permits counted as used), less what the other instances may have
-	 * taken since (a batch as large as this one each), its reset times counted down since. Not
-	 * more: the failover seeds its fallback from these, and while Redis is away an instance
-	 * must not count on permits the others reserved after this one heard from Redis.
+	 * The decision of a request admitted from this instance's leases, told from the newest of them
+	 * (the freshest reply): Redis's counts at its reservation (its permits counted as used), less
+	 * what the other instances may have reserved since (two batches as large as this one each: the
+	 * one in use and the one fetched ahead), its reset times counted down since. Not more: the
+	 * failover seeds its fallback from these, and while Redis is away an instance must not count
+	 * on permits the others reserved after this one heard from Redis.
 	 */
 	RateLimitDecision decision(long now, int instances) {
-		long othersMayHold = (long) Math.max(0, instances - 1) * this.size;
+		long othersMayHold = 2L * Math.max(0, instances - 1) * this.size;
 		Duration elapsed = Duration.ofNanos(Math.max(0, now - this.received));
 		List<QuotaUsage> counted = this.reservation.decision().usages();
 		List<QuotaUsage> usages = new ArrayList<>(counted.size());

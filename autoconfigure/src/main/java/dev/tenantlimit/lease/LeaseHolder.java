@@ -28,6 +28,7 @@ final class LeaseHolder {
 	/** The first batch: doubling from here reaches a hundred in four fetches. */
 	private static final int FIRST_BATCH = 8;
 
+
 	private final String tenantId;
 
 	private final List<Quota> quotas;
@@ -37,9 +38,15 @@ final class LeaseHolder {
 	/** The lease's length for these quotas: at most a tenth of the shortest window. */
 	private final Duration duration;
 
+	/** The largest batch these quotas allow (see {@link LeaseSizes#largestBatch}); below two, no leases. */
+	private final int largestBatch;
+
 	private volatile @Nullable Lease current;
 
 	private volatile @Nullable Lease next;
+
+	/** The lease reserved last (current or next): its reply is what this instance knows last. */
+	private volatile @Nullable Lease newest;
 
 	/** One reservation at a time: others decide their request alone meanwhile. */
 	private final AtomicBoolean fetching = new AtomicBoolean();
@@ -57,11 +64,16 @@ final class LeaseHolder {
 		this.tenantId = tenantId;
 		this.quotas = quotas;
 		this.leases = leases;
-		this.duration = duration(leases.duration(), quotas);
+		this.duration = LeaseSizes.duration(leases.duration(), quotas);
+		this.largestBatch = (int) Math.min(leases.maxPermits(), LeaseSizes.largestBatch(quotas, this.duration));
 		this.rateSince = now;
 	}
 
 	RateLimitDecision decide() {
+		if (this.largestBatch < 2) {
+			this.leases.answeredFromMemory(false);
+			return this.leases.source().tryAcquire(this.tenantId, this.quotas);
+		}
 		this.arrivals.increment();
 		RateLimitDecision local = takeLocal();
 		this.leases.answeredFromMemory(local != null);
@@ -98,7 +110,8 @@ final class LeaseHolder {
 					fetchAhead();
 				}
 				this.leases.stats().admittedLocally();
-				return lease.decision(this.leases.now(), this.leases.instances());
+				Lease newest = this.newest;
+				return ((newest != null) ? newest : lease).decision(this.leases.now(), this.leases.instances());
 			}
 			lease = advance(lease);
 		}
@@ -135,9 +148,11 @@ final class LeaseHolder {
 				retire(inUse);
 			}
 			this.current = lease;
+			this.newest = lease;
 		}
 		else if (this.next == null) {
 			this.next = lease;
+			this.newest = lease;
 		}
 		else {
 			retire(lease);
@@ -200,24 +215,8 @@ final class LeaseHolder {
 		if (perHalfLease < 2) {
 			return 1;
 		}
-		long cap = Math.min(this.leases.maxPermits(), Math.max(FIRST_BATCH, 2L * this.lastGranted));
+		long cap = Math.min(this.largestBatch, Math.max(FIRST_BATCH, 2L * this.lastGranted));
 		return (int) Math.min(cap, Math.ceil(perHalfLease));
-	}
-
-	/**
-	 * A permit counted at its lease's end holds its place in a sliding log up to a lease longer
-	 * than one used at once; near a limit, where that could refuse a request, batches shrink to
-	 * the one permit of the request itself (counted now). At most a tenth of the shortest window.
-	 */
-	static Duration duration(Duration configured, List<Quota> quotas) {
-		Duration shortest = configured;
-		for (Quota quota : quotas) {
-			Duration part = quota.window().dividedBy(10);
-			if (part.compareTo(shortest) < 0) {
-				shortest = part;
-			}
-		}
-		return shortest;
 	}
 
 	/** Retire leases that ended unused, so their permits go back while nobody asks here. */

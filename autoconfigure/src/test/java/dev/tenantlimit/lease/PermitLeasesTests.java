@@ -50,6 +50,30 @@ class PermitLeasesTests {
 	}
 
 	@Test
+	void aQuotaOfALowRateAndASmallLimitIsDecidedRequestByRequestHowEverHot() {
+		// 100 a minute grants 0.17 permits in a lease and a hundredth of it is one: no batch of two
+		List<Quota> small = List.of(Quota.of(100, Duration.ofMinutes(1)));
+		for (int i = 0; i < 1000; i++) {
+			this.leases.tryAcquire("hot", small);
+			this.clock.addAndGet(10_000);
+		}
+		assertThat(this.source.singles.get()).isEqualTo(1000);
+		assertThat(this.source.reservations.get()).isZero();
+	}
+
+	@Test
+	void batchesStayWithinWhatTheSmallestQuotaAllows() {
+		// 600 a minute: a hundredth is 6, more than the one permit it grants in a lease
+		List<Quota> quotas = List.of(Quota.of(1_000_000, Duration.ofSeconds(1)), Quota.of(600, Duration.ofMinutes(1)));
+		for (int i = 0; i < 1000; i++) {
+			this.leases.tryAcquire("hot", quotas);
+			this.clock.addAndGet(10_000);
+		}
+		assertThat(this.source.reservations.get()).isPositive();
+		assertThat(this.source.largestWanted.get()).isEqualTo(6);
+	}
+
+	@Test
 	void everyAdmissionWasCountedByTheSourceFirst() throws InterruptedException {
 		int admitted = 0;
 		for (int i = 0; i < 5000; i++) {
@@ -136,6 +160,8 @@ class PermitLeasesTests {
 
 		final AtomicInteger returns = new AtomicInteger();
 
+		final AtomicInteger largestWanted = new AtomicInteger();
+
 		@Override
 		public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
 			this.singles.incrementAndGet();
@@ -146,6 +172,7 @@ class PermitLeasesTests {
 		public Reservation reserve(String tenantId, List<Quota> quotas, int permits, Duration lease,
 				boolean firstForRequest) {
 			this.reservations.incrementAndGet();
+			this.largestWanted.accumulateAndGet(permits, Math::max);
 			return new Reservation(decision(this.counted.addAndGet(permits), quotas), permits, "m", 0);
 		}
 
