@@ -1,18 +1,15 @@
 package dev.tenantlimit.testapp;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -25,23 +22,75 @@ import org.springframework.util.FileSystemUtils;
  */
 public final class PrivateRedisCluster implements AutoCloseable {
 
+	static final int NODE_TIMEOUT_MILLIS = 1000;
+
 	private final List<Integer> ports = new ArrayList<>();
 
 	private final List<Process> processes = new ArrayList<>();
 
 	private final Path directory;
 
-	private PrivateRedisCluster(Path directory) {
+	private final Map<Integer, Integer> replicaOf = new HashMap<>();
+
+	/** Short only with replicas: a master a busy machine stalls for a second is failed over. */
+	private final int nodeTimeoutMillis;
+
+	private PrivateRedisCluster(Path directory, int nodeTimeoutMillis) {
 		this.directory = directory;
+		this.nodeTimeoutMillis = nodeTimeoutMillis;
 	}
 
 	public static PrivateRedisCluster start(int masters) throws IOException, InterruptedException {
-		PrivateRedisCluster cluster = new PrivateRedisCluster(Files.createTempDirectory("tl-cluster"));
+		return start(masters, false);
+	}
+
+	/**
+	 * @param withReplicas whether each master gets a replica, which the cluster promotes when its
+	 * master has not answered for {@value #NODE_TIMEOUT_MILLIS} ms
+	 */
+	public static PrivateRedisCluster start(int masters, boolean withReplicas) throws IOException, InterruptedException {
+		PrivateRedisCluster cluster = new PrivateRedisCluster(Files.createTempDirectory("tl-cluster"),
+				withReplicas ? NODE_TIMEOUT_MILLIS : 15_000);
 		for (int i = 0; i < masters; i++) {
 			cluster.startNode(freePort());
 		}
 		cluster.create();
+		if (withReplicas) {
+			for (int i = 0; i < masters; i++) {
+				cluster.addReplica(cluster.ports.get(i));
+			}
+		}
 		return cluster;
+	}
+
+	/** The master's port for each replica's port. */
+	public Map<Integer, Integer> replicas() {
+		return Map.copyOf(this.replicaOf);
+	}
+
+	/** Kill a node at once, as a crash would. */
+	public void kill(int port) throws InterruptedException {
+		this.processes.get(this.ports.indexOf(port)).destroyForcibly().waitFor();
+	}
+
+	/** The port of the master that serves {@code key} now (a replica answers MOVED too). */
+	public int masterOf(String key) {
+		for (int port : this.ports) {
+			try {
+				if (!command(port, "GET", key).startsWith("MOVED") && isMaster(port)) {
+					return port;
+				}
+			}
+			catch (IOException ex) {
+				// a node killed by the test
+			}
+		}
+		throw new IllegalStateException("no master serves " + key);
+	}
+
+	/** Whether the node on {@code port} is a master, as it says of itself. */
+	public boolean isMaster(int port) throws IOException {
+		return command(port, "ROLE").startsWith("master");
 	}
 
 	public List<Integer> ports() {
@@ -54,17 +103,7 @@ public final class PrivateRedisCluster implements AutoCloseable {
 
 	/** A node's reply to a command, as redis-cli prints it when not on a terminal. */
 	public String command(int port, String... args) throws IOException {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			socket.setSoTimeout(10_000);
-			StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-			for (String arg : args) {
-				request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
-			}
-			OutputStream out = socket.getOutputStream();
-			out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-			out.flush();
-			return reply(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
-		}
+		return RedisCommand.send(port, args);
 	}
 
 	private boolean answers(int port) {
@@ -76,46 +115,11 @@ public final class PrivateRedisCluster implements AutoCloseable {
 		}
 	}
 
-	private static String reply(DataInputStream in) throws IOException {
-		String line = line(in);
-		return switch (line.charAt(0)) {
-			case '+', '-', ':' -> line.substring(1);
-			case '$' -> {
-				int length = Integer.parseInt(line.substring(1));
-				if (length < 0) {
-					yield "";
-				}
-				byte[] bulk = new byte[length + 2];
-				in.readFully(bulk);
-				yield new String(bulk, 0, length, StandardCharsets.UTF_8);
-			}
-			case '*' -> {
-				List<String> items = new ArrayList<>();
-				for (int i = Integer.parseInt(line.substring(1)); i > 0; i--) {
-					items.add(reply(in));
-				}
-				yield String.join("\n", items);
-			}
-			default -> throw new IOException("Unexpected reply: " + line);
-		};
-	}
-
-	private static String line(DataInputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		for (int c = in.read(); c != '\r'; c = in.read()) {
-			if (c == -1) {
-				throw new IOException("Connection closed");
-			}
-			line.append((char) c);
-		}
-		in.read();
-		return line.toString();
-	}
-
 	private void startNode(int port) throws IOException {
 		Path node = Files.createDirectories(this.directory.resolve(Integer.toString(port)));
 		this.processes.add(new ProcessBuilder(TestServices.redisServer(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-				"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
+				"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+				"--cluster-node-timeout", Integer.toString(this.nodeTimeoutMillis), "--save", "", "--appendonly", "no",
 				"--dir", node.toString())
 			.redirectErrorStream(true)
 			.redirectOutput(new File(node.toFile(), "redis.log"))
@@ -143,6 +147,21 @@ public final class PrivateRedisCluster implements AutoCloseable {
 		for (int port : this.ports) {
 			await(() -> command(port, "CLUSTER", "INFO").contains("cluster_state:ok"), "cluster state on " + port);
 		}
+	}
+
+	private void addReplica(int master) throws IOException, InterruptedException {
+		int port = freePort();
+		startNode(port);
+		await(() -> answers(port), "node " + port);
+		String masterId = command(master, "CLUSTER", "MYID");
+		command(port, "CLUSTER", "MEET", "127.0.0.1", Integer.toString(master));
+		await(() -> command(port, "CLUSTER", "NODES").contains(masterId), "node " + port + " to meet " + master);
+		command(port, "CLUSTER", "REPLICATE", masterId);
+		await(() -> command(port, "INFO", "replication").contains("master_link_status:up"), "replica " + port);
+		for (int node : this.ports) {
+			await(() -> command(node, "CLUSTER", "INFO").contains("cluster_state:ok"), "cluster state on " + node);
+		}
+		this.replicaOf.put(port, master);
 	}
 
 	private static void await(Check check, String what) throws IOException, InterruptedException {

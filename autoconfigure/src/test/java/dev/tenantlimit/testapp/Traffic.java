@@ -13,6 +13,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Requests of one tenant (bearer JWT) spread round robin over several instances by a number of
@@ -55,6 +59,67 @@ public final class Traffic {
 		finally {
 			pool.shutdownNow();
 		}
+	}
+
+	/**
+	 * Requests sent by {@code clients} in a loop, round robin over the instances, until
+	 * {@link Load#stop()}: traffic that goes on while a test breaks something under it.
+	 */
+	public static Load start(String tenant, List<Integer> ports, int clients) {
+		return new Load(TestTokens.forTenant(tenant), ports, clients);
+	}
+
+	/** Traffic that runs until stopped. */
+	public static final class Load {
+
+		private final Map<Integer, Integer> statuses = new TreeMap<>();
+
+		private final ExecutorService pool;
+
+		private final AtomicBoolean running = new AtomicBoolean(true);
+
+		private final AtomicLong worst = new AtomicLong();
+
+		private final AtomicInteger next = new AtomicInteger();
+
+		private Load(String token, List<Integer> ports, int clients) {
+			this.pool = Executors.newFixedThreadPool(clients);
+			for (int i = 0; i < clients; i++) {
+				this.pool.execute(() -> {
+					while (this.running.get()) {
+						int port = ports.get(Math.floorMod(this.next.getAndIncrement(), ports.size()));
+						HttpRequest request = HttpRequest
+							.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whoami"))
+							.header("Authorization", "Bearer " + token)
+							.timeout(Duration.ofSeconds(30))
+							.build();
+						long start = System.nanoTime();
+						int status;
+						try {
+							status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+						}
+						catch (Exception ex) {
+							status = -1;
+						}
+						this.worst.accumulateAndGet(System.nanoTime() - start, Math::max);
+						synchronized (this.statuses) {
+							this.statuses.merge(status, 1, Integer::sum);
+						}
+					}
+				});
+			}
+		}
+
+		/** Stop sending; what came back (-1: no answer). */
+		public Result stop() throws InterruptedException {
+			this.running.set(false);
+			this.pool.shutdown();
+			this.pool.awaitTermination(60, TimeUnit.SECONDS);
+			synchronized (this.statuses) {
+				return new Result(new TreeMap<>(this.statuses), Duration.ofNanos(this.worst.get()));
+			}
+		}
+
 	}
 
 	/**
