@@ -3,6 +3,7 @@ package dev.tenantlimit.actuate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.limiter.QuotaUsage;
@@ -25,7 +26,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 @Endpoint(id = "tenantlimit")
 public class TenantLimitEndpoint {
 
-	private final Map<String, Object> configuration;
+	private final Supplier<Map<String, Object>> configuration;
 
 	private final FallbackState fallback;
 
@@ -33,24 +34,25 @@ public class TenantLimitEndpoint {
 
 	private final @Nullable QuotaUsageReader usage;
 
-	private final List<Quota> defaultQuotas;
+	private final Supplier<List<Quota>> defaultQuotas;
 
 	/**
-	 * @param configuration the effective configuration, already masked
+	 * @param configuration the effective configuration now, already masked
+	 * @param defaultQuotas the quotas of tenants without their own now
 	 */
-	public TenantLimitEndpoint(Map<String, Object> configuration, FallbackState fallback, TenantCache tenants,
-			@Nullable QuotaUsageReader usage, List<Quota> defaultQuotas) {
+	public TenantLimitEndpoint(Supplier<Map<String, Object>> configuration, FallbackState fallback,
+			TenantCache tenants, @Nullable QuotaUsageReader usage, Supplier<List<Quota>> defaultQuotas) {
 		this.configuration = configuration;
 		this.fallback = fallback;
 		this.tenants = tenants;
 		this.usage = usage;
-		this.defaultQuotas = List.copyOf(defaultQuotas);
+		this.defaultQuotas = defaultQuotas;
 	}
 
 	@ReadOperation
 	public Map<String, Object> configuration() {
 		Map<String, Object> answer = new LinkedHashMap<>();
-		answer.put("configuration", this.configuration);
+		answer.put("configuration", this.configuration.get());
 		answer.put("fallback", Map.of("active", this.fallback.isActive(), "liveInstances",
 				this.fallback.liveInstances(), "localDecisions", this.fallback.localDecisions(), "writtenBack",
 				this.fallback.writtenBack(), "outages", this.fallback.outages()));
@@ -63,7 +65,7 @@ public class TenantLimitEndpoint {
 		if (found == null) {
 			return null;
 		}
-		List<Quota> quotas = found.quotas().isEmpty() ? this.defaultQuotas : found.quotas();
+		List<Quota> quotas = found.quotas().isEmpty() ? this.defaultQuotas.get() : found.quotas();
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("tenant", found.id());
 		answer.put("status", found.status().name());

@@ -34,19 +34,20 @@ public class TenantAdministration {
 
 	private final QuotaUsageReader usage;
 
-	private final List<Quota> defaultQuotas;
+	/** The quotas of tenants without their own, as configured now. */
+	private final Supplier<List<Quota>> defaultQuotas;
 
 	private final Supplier<String> actor;
 
 	private final JsonMapper json;
 
 	public TenantAdministration(JdbcTenantStore store, JdbcAuditLog audit, TenantChangePublisher changes,
-			QuotaUsageReader usage, List<Quota> defaultQuotas, Supplier<String> actor, JsonMapper json) {
+			QuotaUsageReader usage, Supplier<List<Quota>> defaultQuotas, Supplier<String> actor, JsonMapper json) {
 		this.store = store;
 		this.audit = audit;
 		this.changes = changes;
 		this.usage = usage;
-		this.defaultQuotas = List.copyOf(defaultQuotas);
+		this.defaultQuotas = defaultQuotas;
 		this.actor = actor;
 		this.json = json;
 	}
@@ -232,7 +233,7 @@ public class TenantAdministration {
 	}
 
 	private List<Quota> effectiveQuotas(Tenant tenant) {
-		return tenant.quotas().isEmpty() ? this.defaultQuotas : tenant.quotas();
+		return tenant.quotas().isEmpty() ? this.defaultQuotas.get() : tenant.quotas();
 	}
 
 	private void record(@Nullable String tenantId, String action, String target, @Nullable Object before,

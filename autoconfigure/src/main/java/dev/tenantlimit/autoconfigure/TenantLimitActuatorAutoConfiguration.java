@@ -45,8 +45,9 @@ public final class TenantLimitActuatorAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	TenantLimitEndpoint tenantLimitEndpoint(TenantLimitProperties properties, FallbackState fallback,
 			TenantCache tenants, ObjectProvider<QuotaUsageReader> usage) {
-		return new TenantLimitEndpoint(effectiveConfiguration(properties), fallback, tenants, usage.getIfAvailable(),
-				ConfiguredQuotas.defaultQuotas(properties));
+		// read at each call: a reloaded configuration shows (see ConfigurationReload)
+		return new TenantLimitEndpoint(() -> effectiveConfiguration(properties), fallback, tenants,
+				usage.getIfAvailable(), () -> ConfiguredQuotas.defaultQuotas(properties));
 	}
 
 	/**

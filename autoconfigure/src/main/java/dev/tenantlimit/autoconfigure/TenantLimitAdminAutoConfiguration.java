@@ -78,7 +78,7 @@ public final class TenantLimitAdminAutoConfiguration {
 	@ConditionalOnMissingBean
 	TenantAdministration tenantAdministration(JdbcTenantStore store, JdbcAuditLog audit, RedisTenantChanges changes,
 			QuotaUsageReader usage, TenantLimitProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		return new TenantAdministration(store, audit, changes, usage, ConfiguredQuotas.defaultQuotas(properties),
+		return new TenantAdministration(store, audit, changes, usage, () -> ConfiguredQuotas.defaultQuotas(properties),
 				currentUser(), jsonMapper.getIfAvailable(JsonMapper::shared));
 	}
 

@@ -73,6 +73,8 @@ public class TenantLimitProperties {
 
 	private final Lease lease = new Lease();
 
+	private final Reload reload = new Reload();
+
 	private final Concurrency concurrency = new Concurrency();
 
 	private final Exempt exempt = new Exempt();
@@ -167,6 +169,10 @@ public class TenantLimitProperties {
 
 	public Lease getLease() {
 		return this.lease;
+	}
+
+	public Reload getReload() {
+		return this.reload;
 	}
 
 	public Concurrency getConcurrency() {
@@ -926,6 +932,40 @@ public class TenantLimitProperties {
 
 		public void setMaxAge(Duration maxAge) {
 			this.maxAge = maxAge;
+		}
+
+	}
+
+	public static class Reload {
+
+		/**
+		 * Whether a change of the configuration files outside the application
+		 * ({@code spring.config.additional-location}, {@code spring.config.location},
+		 * {@code spring.config.import} with {@code file:} or {@code configtree:}, such as a
+		 * mounted ConfigMap) applies without a restart: default quotas, exclusions, anonymous
+		 * access, unknown tenants, exempt tenants and roles, dry-run and fail mode.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often those files are read for a change.
+		 */
+		private Duration interval = Duration.ofSeconds(2);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
 		}
 
 	}

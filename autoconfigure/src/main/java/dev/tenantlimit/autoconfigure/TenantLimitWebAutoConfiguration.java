@@ -147,12 +147,8 @@ public final class TenantLimitWebAutoConfiguration {
 			changes.ifAvailable((published) -> published.addListener(denyCache));
 			limiter = denyCache;
 		}
-		TenantRateLimitFilter.Settings settings = new TenantRateLimitFilter.Settings(excludePaths(properties),
-				ConfiguredQuotas.defaultQuotas(properties), properties.getFilter().isAllowAnonymous(),
-				properties.isDryRun(), properties.getHeaders().isLegacy(),
-				new HashSet<>(properties.getExempt().getTenants()), properties.getExempt().getRoles(),
-				properties.getUnknownTenantPolicy());
-		return new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache, limiter, settings,
+		return new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache, limiter,
+				filterSettings(properties),
 				problems, concurrencyLimits(properties, leases.getIfAvailable(), fallbackState),
 				observer.getIfAvailable(() -> RequestObserver.NONE));
 	}
@@ -241,6 +237,14 @@ public final class TenantLimitWebAutoConfiguration {
 	}
 
 	/** The configured exclusions, and the admin API, which has its own security. */
+	/** The filter's settings from the properties; fails on a bad default quota. */
+	static TenantRateLimitFilter.Settings filterSettings(TenantLimitProperties properties) {
+		return new TenantRateLimitFilter.Settings(excludePaths(properties), ConfiguredQuotas.defaultQuotas(properties),
+				properties.getFilter().isAllowAnonymous(), properties.isDryRun(), properties.getHeaders().isLegacy(),
+				new HashSet<>(properties.getExempt().getTenants()), properties.getExempt().getRoles(),
+				properties.getUnknownTenantPolicy());
+	}
+
 	private static List<String> excludePaths(TenantLimitProperties properties) {
 		List<String> paths = new ArrayList<>(properties.getFilter().getExcludePaths());
 		for (int i = 0; i < paths.size(); i++) {

@@ -10,7 +10,7 @@ import java.util.function.IntSupplier;
  */
 public class FallbackState {
 
-	private final FailMode mode;
+	private volatile FailMode mode;
 
 	private final IntSupplier instances;
 
@@ -33,6 +33,11 @@ public class FallbackState {
 
 	public FailMode mode() {
 		return this.mode;
+	}
+
+	/** Decide with another fail mode from now on (a reloaded configuration). */
+	public void mode(FailMode newMode) {
+		this.mode = newMode;
 	}
 
 	/** The number of instances each quota is divided among while the fallback is active, at least 1. */

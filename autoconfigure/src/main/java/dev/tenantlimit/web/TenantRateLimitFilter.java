@@ -55,7 +55,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private final RateLimiter limiter;
 
-	private final Settings settings;
+	private volatile Settings settings;
 
 	private final RateLimitHeaders headers;
 
@@ -89,6 +89,19 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		this.problems = problems;
 		this.concurrency = concurrency;
 		this.observer = observer;
+	}
+
+	/** How the filter behaves now. */
+	public Settings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Behave as {@code next} says from the next request on (a reloaded configuration); the
+	 * legacy headers stay as they were at start-up.
+	 */
+	public void apply(Settings next) {
+		this.settings = next;
 	}
 
 	/** The limiter this filter decides with, all its layers included. */

@@ -52,7 +52,7 @@ class ConcurrentAdminChangesIntegrationTests {
 					new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
 			TenantAdministration administration = new TenantAdministration(store, new JdbcAuditLog(jdbc),
 					(change) -> {
-					}, NO_USAGE, List.of(), () -> "admin", JsonMapper.shared());
+					}, NO_USAGE, List::of, () -> "admin", JsonMapper.shared());
 			administration.createTenant(new TenantRequest("acme", "Acme", null));
 
 			inParallel((writer) -> administration.replaceQuotas("acme", quotas(writer)));

@@ -1,0 +1,79 @@
+package dev.tenantlimit.autoconfigure;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.tenantlimit.limiter.FallbackState;
+import dev.tenantlimit.reload.ConfigurationReload;
+import dev.tenantlimit.web.TenantRateLimitFilter;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.context.properties.bind.Binder;
+
+/**
+ * Applies a reloaded {@code tenantlimit.*} configuration: the settings a request reads each time
+ * go to the filter and the fallback at once (counters are kept: they are keyed by what a quota
+ * counts, so a changed limit applies to the requests already counted); the others are logged as
+ * waiting for a restart. A configuration that does not bind, or names a bad quota, is refused
+ * whole, and the one in use stays.
+ */
+final class LiveSettings implements ConfigurationReload.Listener {
+
+	private static final Log logger = LogFactory.getLog(LiveSettings.class);
+
+	/** What can change without a restart (canonical names and prefixes of them). */
+	static final List<String> LIVE = List.of("tenantlimit.default-quotas", "tenantlimit.filter.exclude-paths",
+			"tenantlimit.filter.allow-anonymous", "tenantlimit.unknown-tenant-policy", "tenantlimit.exempt.",
+			"tenantlimit.dry-run", "tenantlimit.fail-mode");
+
+	private final TenantLimitProperties properties;
+
+	private final TenantRateLimitFilter filter;
+
+	private final FallbackState fallback;
+
+	LiveSettings(TenantLimitProperties properties, TenantRateLimitFilter filter, FallbackState fallback) {
+		this.properties = properties;
+		this.filter = filter;
+		this.fallback = fallback;
+	}
+
+	@Override
+	public boolean reloaded(Binder binder, Set<String> changed) {
+		TenantLimitProperties next;
+		TenantRateLimitFilter.Settings settings;
+		try {
+			next = binder.bindOrCreate("tenantlimit", TenantLimitProperties.class);
+			settings = TenantLimitWebAutoConfiguration.filterSettings(next);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Refused the changed configuration (" + String.join(", ", changed)
+					+ "); the one in use stays: " + ex.getMessage());
+			return false;
+		}
+		// the bean shows what is in use (actuator, admin API), so it takes the new values too
+		this.properties.setDefaultQuotas(next.getDefaultQuotas());
+		this.properties.getFilter().setExcludePaths(next.getFilter().getExcludePaths());
+		this.properties.getFilter().setAllowAnonymous(next.getFilter().isAllowAnonymous());
+		this.properties.setUnknownTenantPolicy(next.getUnknownTenantPolicy());
+		this.properties.getExempt().setTenants(next.getExempt().getTenants());
+		this.properties.getExempt().setRoles(next.getExempt().getRoles());
+		this.properties.setDryRun(next.isDryRun());
+		this.properties.setFailMode(next.getFailMode());
+		this.filter.apply(settings);
+		this.fallback.mode(next.getFailMode());
+		Set<String> atRestart = new TreeSet<>();
+		for (String name : changed) {
+			if (LIVE.stream().noneMatch(name::startsWith)) {
+				atRestart.add(name);
+			}
+		}
+		if (!atRestart.isEmpty()) {
+			logger.warn("Changed, but applied only at the next restart: " + String.join(", ", atRestart));
+		}
+		return true;
+	}
+
+}

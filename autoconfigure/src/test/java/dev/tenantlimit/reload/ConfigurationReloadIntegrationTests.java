@@ -1,0 +1,174 @@
+package dev.tenantlimit.reload;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.tenantlimit.jdbc.JdbcTenantStore;
+import dev.tenantlimit.limiter.FailMode;
+import dev.tenantlimit.limiter.FallbackState;
+import dev.tenantlimit.tenant.Tenant;
+import dev.tenantlimit.tenant.TenantStatus;
+import dev.tenantlimit.testapp.SharedDatabase;
+import dev.tenantlimit.testapp.TestApplication;
+import dev.tenantlimit.testapp.TestServices;
+import dev.tenantlimit.testapp.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An instance configured from a directory outside it ({@code spring.config.additional-location},
+ * as a mounted ConfigMap is): the file is edited while it runs, and the new default quota,
+ * dry-run, exemption, exclusion and fail mode apply within seconds, without a restart, with the
+ * counts kept; an edit that names a bad quota is refused whole.
+ */
+class ConfigurationReloadIntegrationTests {
+
+	private static final Duration WITHIN = Duration.ofSeconds(10);
+
+	private static SharedDatabase database;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@TempDir
+	Path config;
+
+	private ConfigurableApplicationContext instance;
+
+	private String tenant;
+
+	@BeforeAll
+	static void createDatabase() {
+		database = new SharedDatabase();
+	}
+
+	@AfterAll
+	static void dropDatabase() {
+		database.close();
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.instance != null) {
+			this.instance.close();
+		}
+		FileSystemUtils.deleteRecursively(this.config.toFile());
+	}
+
+	@Test
+	void editedConfigurationAppliesWithoutARestartAndKeepsTheCounts() throws Exception {
+		write(100, "");
+		start();
+		for (int i = 0; i < 5; i++) {
+			assertThat(status("/api/whoami")).isEqualTo(200);
+		}
+		assertThat(policy()).contains("q=100");
+
+		// 3 a minute: the 5 requests counted already are over it, so the next one is refused
+		Duration took = edit(3, "", () -> status("/api/whoami") == 429);
+		System.out.println("New default quota applied " + took.toMillis() + " ms after the edit");
+		assertThat(policy()).contains("q=3");
+
+		// each setting on, then off again: every step waits for a change the one before did not make
+		edit(3, "  dry-run: true\n", () -> status("/api/whoami") == 200);
+		edit(3, "", () -> status("/api/whoami") == 429);
+		edit(3, "  exempt:\n    tenants: [" + this.tenant + "]\n", () -> status("/api/whoami") == 200);
+		edit(3, "", () -> status("/api/whoami") == 429);
+		assertThat(status("/api/context")).isEqualTo(429);
+		edit(3, "  filter:\n    exclude-paths: [/api/context]\n", () -> status("/api/context") == 200);
+		assertThat(policy("/api/context")).as("an excluded path is not limited").isEmpty();
+		assertThat(status("/api/whoami")).isEqualTo(429);
+		FallbackState fallback = this.instance.getBean(FallbackState.class);
+		edit(3, "  fail-mode: closed\n", () -> fallback.mode() == FailMode.CLOSED);
+
+		// a limit of 0 is no quota: refused whole, the one in use (3 a minute, closed) stays
+		write(0, "  fail-mode: open\n");
+		Thread.sleep(1500);
+		assertThat(status("/api/whoami")).isEqualTo(429);
+		assertThat(fallback.mode()).isEqualTo(FailMode.CLOSED);
+	}
+
+	private void start() throws Exception {
+		List<String> properties = new ArrayList<>(database.properties());
+		properties.addAll(List.of("server.port=0", "tenantlimit.jwt.secret=" + TestTokens.SECRET,
+				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + TestServices.redisPort(),
+				"tenantlimit.redis.key-prefix=tl-reload-" + UUID.randomUUID() + ":", "spring.main.banner-mode=off",
+				"spring.config.additional-location=optional:file:" + this.config + "/",
+				"tenantlimit.reload.interval=200ms"));
+		this.instance = new SpringApplicationBuilder(TestApplication.class)
+			.properties(properties.toArray(String[]::new))
+			.run();
+		this.tenant = "reload-" + UUID.randomUUID().toString().substring(0, 8);
+		// no quotas of its own: the default quotas apply
+		this.instance.getBean(JdbcTenantStore.class)
+			.createTenant(new Tenant(this.tenant, "Reload", null, TenantStatus.ACTIVE, List.of()));
+	}
+
+	private void write(long limit, String more) throws Exception {
+		Path file = this.config.resolve("application.yml");
+		Path next = this.config.resolve(".application.yml.tmp");
+		Files.writeString(next, "tenantlimit:\n  default-quotas:\n    - limit: " + limit + "\n      window: 1m\n"
+				+ more);
+		// replaced at once, as Kubernetes swaps a ConfigMap's files
+		Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	/** Write the file, and wait until {@code applied}; how long it took. */
+	private Duration edit(long limit, String more, Check applied) throws Exception {
+		write(limit, more);
+		long start = System.nanoTime();
+		while (!applied.ok()) {
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("applied after the edit").isLessThan(WITHIN);
+			Thread.sleep(50);
+		}
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	private int status(String path) throws Exception {
+		return this.http.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+	private String policy() throws Exception {
+		return policy("/api/whoami");
+	}
+
+	private String policy(String path) throws Exception {
+		return this.http.send(request(path), HttpResponse.BodyHandlers.discarding())
+			.headers()
+			.firstValue("RateLimit-Policy")
+			.orElse("");
+	}
+
+	private HttpRequest request(String path) {
+		int port = ((WebServerApplicationContext) this.instance).getWebServer().getPort();
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.header("Authorization", "Bearer " + TestTokens.forTenant(this.tenant))
+			.build();
+	}
+
+	@FunctionalInterface
+	private interface Check {
+
+		boolean ok() throws Exception;
+
+	}
+
+}
