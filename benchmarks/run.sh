@@ -2,7 +2,8 @@
 # TenantLimit's benchmarks, one command; results go to stdout as Markdown for docs/performance.md.
 #
 #   bash benchmarks/run.sh            # everything, ~30 minutes
-#   bash benchmarks/run.sh tables     # Redis memory per key and sliding-counter accuracy (~1 minute)
+#   bash benchmarks/run.sh tables     # Redis memory per key, sliding-counter accuracy, multi-region (~1 minute)
+#   bash benchmarks/run.sh multiregion # the multi-region simulation alone (docs/multi-region.md, seconds)
 #   bash benchmarks/run.sh jmh        # the limiter alone: decisions/s at 1, 8, 64 callers (~15 minutes)
 #   bash benchmarks/run.sh http       # TenantLimit vs none vs bucket4j side by side; hot tenant (~13 minutes)
 #
@@ -45,6 +46,12 @@ tables() {
   echo
   java -cp benchmarks/target/benchmarks.jar dev.tenantlimit.limiter.AccuracyTable
   echo
+  multiregion
+}
+
+multiregion() {
+  # docs/multi-region.md: one global limit over three regions, five ways, one-way delays of 10, 40, 100 ms
+  java -cp benchmarks/target/benchmarks.jar dev.tenantlimit.benchmarks.multiregion.MultiRegionSimulation 10 40 100
 }
 
 jmh() {
@@ -270,8 +277,9 @@ http() {
 
 case "$PART" in
   tables) tables ;;
+  multiregion) build_benchmarks; multiregion ;;
   jmh) jmh ;;
   http) http ;;
   all) tables; jmh; http ;;
-  *) echo "usage: bash benchmarks/run.sh [all|tables|jmh|http]" >&2; exit 2 ;;
+  *) echo "usage: bash benchmarks/run.sh [all|tables|multiregion|jmh|http]" >&2; exit 2 ;;
 esac

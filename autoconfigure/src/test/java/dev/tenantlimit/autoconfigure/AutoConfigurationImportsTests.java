@@ -19,7 +19,7 @@ class AutoConfigurationImportsTests {
 	@Test
 	void everyImportedClassLoadsAndIsAnAutoConfiguration() throws IOException, ClassNotFoundException {
 		List<String> names = importedClassNames();
-		assertThat(names).hasSize(8);
+		assertThat(names).hasSize(9);
 		for (String name : names) {
 			Class<?> type = ClassUtils.forName(name, getClass().getClassLoader());
 			assertThat(type).hasAnnotation(AutoConfiguration.class);
