@@ -106,13 +106,32 @@ class ConfigurationReloadIntegrationTests {
 		assertThat(fallback.mode()).isEqualTo(FailMode.CLOSED);
 	}
 
-	private void start() throws Exception {
+	/** A config tree (one file per property, as Kubernetes mounts a ConfigMap's keys) reloads too. */
+	@Test
+	void aConfigTreeReloads() throws Exception {
+		Path tree = Files.createDirectories(this.config.resolve("tree").resolve("tenantlimit"));
+		Files.writeString(tree.resolve("dry-run"), "false");
+		start("spring.config.import=optional:configtree:" + this.config.resolve("tree") + "/",
+				"tenantlimit.default-quotas[0].limit=2", "tenantlimit.default-quotas[0].window=1m");
+		assertThat(status("/api/whoami")).isEqualTo(200);
+		assertThat(status("/api/whoami")).isEqualTo(200);
+		assertThat(status("/api/whoami")).isEqualTo(429);
+		Files.writeString(tree.resolve("dry-run"), "true");
+		long start = System.nanoTime();
+		while (status("/api/whoami") != 200) {
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("applied after the edit").isLessThan(WITHIN);
+			Thread.sleep(50);
+		}
+	}
+
+	private void start(String... more) throws Exception {
 		List<String> properties = new ArrayList<>(database.properties());
 		properties.addAll(List.of("server.port=0", "tenantlimit.jwt.secret=" + TestTokens.SECRET,
 				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + TestServices.redisPort(),
 				"tenantlimit.redis.key-prefix=tl-reload-" + UUID.randomUUID() + ":", "spring.main.banner-mode=off",
 				"spring.config.additional-location=optional:file:" + this.config + "/",
 				"tenantlimit.reload.interval=200ms"));
+		properties.addAll(List.of(more));
 		this.instance = new SpringApplicationBuilder(TestApplication.class)
 			.properties(properties.toArray(String[]::new))
 			.run();
