@@ -3,6 +3,7 @@ package dev.tenantlimit.autoconfigure;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.reload.ConfigurationReload;
@@ -11,6 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
  * Applies a reloaded {@code tenantlimit.*} configuration: the settings a request reads each time
@@ -23,10 +25,12 @@ final class LiveSettings implements ConfigurationReload.Listener {
 
 	private static final Log logger = LogFactory.getLog(LiveSettings.class);
 
-	/** What can change without a restart (canonical names and prefixes of them). */
-	static final List<String> LIVE = List.of("tenantlimit.default-quotas", "tenantlimit.filter.exclude-paths",
-			"tenantlimit.filter.allow-anonymous", "tenantlimit.unknown-tenant-policy", "tenantlimit.exempt.",
-			"tenantlimit.dry-run", "tenantlimit.fail-mode");
+	/** What can change without a restart: these properties and those under them. */
+	static final List<ConfigurationPropertyName> LIVE = Stream
+		.of("tenantlimit.default-quotas", "tenantlimit.filter.exclude-paths", "tenantlimit.filter.allow-anonymous",
+				"tenantlimit.unknown-tenant-policy", "tenantlimit.exempt", "tenantlimit.dry-run", "tenantlimit.fail-mode")
+		.map(ConfigurationPropertyName::of)
+		.toList();
 
 	private final TenantLimitProperties properties;
 
@@ -41,16 +45,20 @@ final class LiveSettings implements ConfigurationReload.Listener {
 	}
 
 	@Override
-	public boolean reloaded(Binder binder, Set<String> changed) {
+	public boolean reloaded(Binder binder, Set<ConfigurationPropertyName> changed) {
 		TenantLimitProperties next;
 		TenantRateLimitFilter.Settings settings;
 		try {
 			next = binder.bindOrCreate("tenantlimit", TenantLimitProperties.class);
-			settings = TenantLimitWebAutoConfiguration.filterSettings(next);
+			settings = TenantLimitWebAutoConfiguration.filterSettings(this.properties, next);
+			// what only a restart applies is checked as start-up checks it: a bad value fails now,
+			// not at the next pod's start
+			TenantLimitWebAutoConfiguration.checkLease(next.getLease());
+			ConfiguredQuotas.algorithms(next);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Refused the changed configuration (" + String.join(", ", changed)
-					+ "); the one in use stays: " + ex.getMessage());
+			logger.error("Refused the changed configuration (" + names(changed) + "); the one in use stays: "
+					+ ex.getMessage());
 			return false;
 		}
 		// the bean shows what is in use (actuator, admin API), so it takes the new values too
@@ -64,16 +72,20 @@ final class LiveSettings implements ConfigurationReload.Listener {
 		this.properties.setFailMode(next.getFailMode());
 		this.filter.apply(settings);
 		this.fallback.mode(next.getFailMode());
-		Set<String> atRestart = new TreeSet<>();
-		for (String name : changed) {
-			if (LIVE.stream().noneMatch(name::startsWith)) {
+		Set<ConfigurationPropertyName> atRestart = new TreeSet<>();
+		for (ConfigurationPropertyName name : changed) {
+			if (LIVE.stream().noneMatch((live) -> live.equals(name) || live.isAncestorOf(name))) {
 				atRestart.add(name);
 			}
 		}
 		if (!atRestart.isEmpty()) {
-			logger.warn("Changed, but applied only at the next restart: " + String.join(", ", atRestart));
+			logger.warn("Changed, but applied only at the next restart: " + names(atRestart));
 		}
 		return true;
+	}
+
+	private static String names(Set<ConfigurationPropertyName> names) {
+		return String.join(", ", names.stream().map(ConfigurationPropertyName::toString).toList());
 	}
 
 }

@@ -166,7 +166,7 @@ public final class TenantLimitWebAutoConfiguration {
 	 * A lease longer than the second of margin every key's expiry has could outlive its key; a
 	 * batch over 2000 would not fit one Redis call's arguments.
 	 */
-	private static void checkLease(TenantLimitProperties.Lease lease) {
+	static void checkLease(TenantLimitProperties.Lease lease) {
 		if (lease.getDuration().isNegative() || lease.getDuration().isZero()
 				|| lease.getDuration().compareTo(Duration.ofSeconds(1)) > 0) {
 			throw new InvalidConfigurationPropertyValueException("tenantlimit.lease.duration", lease.getDuration(),
@@ -236,17 +236,25 @@ public final class TenantLimitWebAutoConfiguration {
 		return registration;
 	}
 
-	/** The configured exclusions, and the admin API, which has its own security. */
-	/** The filter's settings from the properties; fails on a bad default quota. */
+	/** The filter's settings from the properties; fails on a bad default quota or exclusion. */
 	static TenantRateLimitFilter.Settings filterSettings(TenantLimitProperties properties) {
-		return new TenantRateLimitFilter.Settings(excludePaths(properties), ConfiguredQuotas.defaultQuotas(properties),
-				properties.getFilter().isAllowAnonymous(), properties.isDryRun(), properties.getHeaders().isLegacy(),
-				new HashSet<>(properties.getExempt().getTenants()), properties.getExempt().getRoles(),
-				properties.getUnknownTenantPolicy());
+		return filterSettings(properties, properties);
 	}
 
-	private static List<String> excludePaths(TenantLimitProperties properties) {
-		List<String> paths = new ArrayList<>(properties.getFilter().getExcludePaths());
+	/**
+	 * The filter's settings: those a reload may change from {@code live}, the others (the admin
+	 * API's path, the legacy headers) from {@code running}, as the application started with them.
+	 */
+	static TenantRateLimitFilter.Settings filterSettings(TenantLimitProperties running, TenantLimitProperties live) {
+		return new TenantRateLimitFilter.Settings(excludePaths(live, running), ConfiguredQuotas.defaultQuotas(live),
+				live.getFilter().isAllowAnonymous(), live.isDryRun(), running.getHeaders().isLegacy(),
+				new HashSet<>(live.getExempt().getTenants()), live.getExempt().getRoles(),
+				live.getUnknownTenantPolicy());
+	}
+
+	/** The configured exclusions, and the admin API, which has its own security. */
+	private static List<String> excludePaths(TenantLimitProperties live, TenantLimitProperties running) {
+		List<String> paths = new ArrayList<>(live.getFilter().getExcludePaths());
 		for (int i = 0; i < paths.size(); i++) {
 			String problem = PathPatterns.problem(paths.get(i));
 			if (problem != null) {
@@ -254,8 +262,8 @@ public final class TenantLimitWebAutoConfiguration {
 						paths.get(i), "The pattern " + problem);
 			}
 		}
-		if (properties.getAdmin().isEnabled()) {
-			paths.add(properties.getAdmin().getBasePath() + "/**");
+		if (running.getAdmin().isEnabled()) {
+			paths.add(running.getAdmin().getBasePath() + "/**");
 		}
 		return paths;
 	}

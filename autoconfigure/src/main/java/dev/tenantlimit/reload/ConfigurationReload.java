@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +27,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.env.ConfigTreePropertySource;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.DefaultResourceLoader;
@@ -57,9 +60,11 @@ public class ConfigurationReload implements SmartLifecycle {
 
 	private @Nullable ScheduledExecutorService executor;
 
+	/** Of the files as last read; 0 before the first check, so that one reads them. */
 	private long fingerprint;
 
-	private Map<String, String> applied = Map.of();
+	/** What the configuration in use says under the prefix. */
+	private Map<ConfigurationPropertyName, String> applied = Map.of();
 
 	/**
 	 * @param environment the application's environment
@@ -88,10 +93,13 @@ public class ConfigurationReload implements SmartLifecycle {
 		List<Path> paths = new ArrayList<>();
 		for (String property : List.of("spring.config.location", "spring.config.additional-location",
 				"spring.config.import")) {
-			for (String location : binder.bind(property, String[].class).orElse(new String[0])) {
-				Path path = path(location.trim());
-				if (path != null && !paths.contains(path)) {
-					paths.add(path);
+			for (String group : binder.bind(property, String[].class).orElse(new String[0])) {
+				// a;b is a group of locations read as one
+				for (String location : group.split(";")) {
+					Path path = path(location.trim());
+					if (path != null && !paths.contains(path)) {
+						paths.add(path);
+					}
 				}
 			}
 		}
@@ -113,7 +121,12 @@ public class ConfigurationReload implements SmartLifecycle {
 			// a file name extension hint: file:/etc/config/app[.yaml]
 			rest = rest.substring(0, hint);
 		}
-		return Path.of(rest).toAbsolutePath().normalize();
+		int wildcard = rest.indexOf('*');
+		if (wildcard >= 0) {
+			// file:/config/*/: the directory the pattern is in, walked as a whole
+			rest = rest.substring(0, wildcard);
+		}
+		return rest.isEmpty() ? null : Path.of(rest).toAbsolutePath().normalize();
 	}
 
 	@Override
@@ -122,15 +135,17 @@ public class ConfigurationReload implements SmartLifecycle {
 			logger.debug("No configuration outside the application to watch");
 			return;
 		}
-		this.fingerprint = fingerprint();
-		this.applied = properties(this.environment);
+		if (this.applied.isEmpty()) {
+			this.applied = properties(this.environment);
+		}
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "tenantlimit-reload");
 			thread.setDaemon(true);
 			return thread;
 		});
 		long millis = Math.max(50, this.interval.toMillis());
-		this.executor.scheduleWithFixedDelay(this::check, millis, millis, TimeUnit.MILLISECONDS);
+		// the first check reads the files at once: an edit made while the application started applies
+		this.executor.scheduleWithFixedDelay(this::check, 0, millis, TimeUnit.MILLISECONDS);
 		logger.info("Watching " + this.watched + " for changes of " + this.prefix + "* every " + millis + " ms");
 	}
 
@@ -141,12 +156,13 @@ public class ConfigurationReload implements SmartLifecycle {
 			if (now == this.fingerprint) {
 				return;
 			}
-			this.fingerprint = now;
 			ConfigurableEnvironment fresh = reread();
-			Map<String, String> next = properties(fresh);
-			Map<String, String> changes = changes(this.applied, next);
+			// only once read: a read that failed is tried again at the next check
+			this.fingerprint = now;
+			Map<ConfigurationPropertyName, String> next = properties(fresh);
+			Map<ConfigurationPropertyName, String> changes = changes(this.applied, next);
 			if (changes.isEmpty()) {
-				logger.debug("Configuration files changed, " + this.prefix + "* did not");
+				logger.debug("Configuration files read, " + this.prefix + "* unchanged");
 				return;
 			}
 			if (this.listener.reloaded(Binder.get(fresh), changes.keySet())) {
@@ -154,23 +170,27 @@ public class ConfigurationReload implements SmartLifecycle {
 				logger.info("Configuration reloaded: " + String.join(", ", changes.values()));
 			}
 		}
-		catch (RuntimeException ex) {
-			// a half-written file, a syntax error: the next change is read again
-			logger.error("Could not reload the configuration; keeping the one in use", ex);
+		catch (Exception ex) {
+			// a half-written file, a syntax error: tried again at the next check; the message
+			// only, as a parser's may quote the file (and a password in it) at DEBUG
+			logger.error("Could not reload the configuration; keeping the one in use: " + ex.getClass().getName());
+			logger.debug("Could not reload the configuration", ex);
 		}
 	}
 
+	/**
+	 * The environment as Boot would prepare it now: every property source but those config data
+	 * added (command line, environment variables, {@code SPRING_APPLICATION_JSON}, default and
+	 * test properties stay as they are), then config data read again.
+	 */
 	private ConfigurableEnvironment reread() {
+		Set<String> configData = ConfigDataSources.added(this.environment);
 		StandardEnvironment fresh = new StandardEnvironment();
-		for (String name : List.of("commandLineArgs", "defaultProperties")) {
-			PropertySource<?> source = this.environment.getPropertySources().get(name);
-			if (source != null) {
-				if (name.equals("commandLineArgs")) {
-					fresh.getPropertySources().addFirst(source);
-				}
-				else {
-					fresh.getPropertySources().addLast(source);
-				}
+		MutablePropertySources sources = fresh.getPropertySources();
+		sources.forEach((source) -> sources.remove(source.getName()));
+		for (PropertySource<?> source : this.environment.getPropertySources()) {
+			if (!"configurationProperties".equals(source.getName()) && !fromConfigData(source, configData)) {
+				sources.addLast(source);
 			}
 		}
 		ConfigDataEnvironmentPostProcessor.applyTo(fresh, new DefaultResourceLoader(), null,
@@ -178,16 +198,25 @@ public class ConfigurationReload implements SmartLifecycle {
 		return fresh;
 	}
 
+	private static boolean fromConfigData(PropertySource<?> source, @Nullable Set<String> configData) {
+		if (configData != null) {
+			return configData.contains(source.getName());
+		}
+		// not prepared by SpringApplication: Boot's names for config data sources
+		return source.getName().startsWith("Config resource ") || source instanceof ConfigTreePropertySource;
+	}
+
 	/** Every property under the prefix, by its canonical name, as the environment resolves it. */
-	private Map<String, String> properties(ConfigurableEnvironment environment) {
-		Map<String, String> properties = new TreeMap<>();
+	private Map<ConfigurationPropertyName, String> properties(ConfigurableEnvironment environment) {
+		Map<ConfigurationPropertyName, String> properties = new TreeMap<>();
 		for (PropertySource<?> source : environment.getPropertySources()) {
 			if (source instanceof EnumerablePropertySource<?> enumerable
 					&& !"configurationProperties".equals(source.getName())) {
 				for (String name : enumerable.getPropertyNames()) {
 					if (name.startsWith(this.prefix)) {
-						String canonical = ConfigurationPropertyName.adapt(name, '.').toString();
-						properties.putIfAbsent(canonical, String.valueOf(environment.getProperty(name)));
+						// relaxed: dryRun in one file and dry-run in another are one property
+						properties.putIfAbsent(ConfigurationPropertyName.adapt(name, '.'),
+								String.valueOf(environment.getProperty(name)));
 					}
 				}
 			}
@@ -196,32 +225,38 @@ public class ConfigurationReload implements SmartLifecycle {
 	}
 
 	/** Each changed name with a line telling the change, secrets masked. */
-	private static Map<String, String> changes(Map<String, String> before, Map<String, String> after) {
-		Map<String, String> changes = new TreeMap<>();
-		for (Map.Entry<String, String> entry : after.entrySet()) {
+	private static Map<ConfigurationPropertyName, String> changes(Map<ConfigurationPropertyName, String> before,
+			Map<ConfigurationPropertyName, String> after) {
+		Map<ConfigurationPropertyName, String> changes = new TreeMap<>();
+		for (Map.Entry<ConfigurationPropertyName, String> entry : after.entrySet()) {
 			String old = before.get(entry.getKey());
 			if (!entry.getValue().equals(old)) {
 				changes.put(entry.getKey(), entry.getKey() + " " + shown(entry.getKey(), old) + " -> "
 						+ shown(entry.getKey(), entry.getValue()));
 			}
 		}
-		for (String name : before.keySet()) {
-			if (!after.containsKey(name)) {
-				changes.put(name, name + " " + shown(name, before.get(name)) + " -> (removed)");
+		for (Map.Entry<ConfigurationPropertyName, String> entry : before.entrySet()) {
+			if (!after.containsKey(entry.getKey())) {
+				changes.put(entry.getKey(), entry.getKey() + " " + shown(entry.getKey(), entry.getValue())
+						+ " -> (removed)");
 			}
 		}
 		return changes;
 	}
 
-	private static String shown(String name, @Nullable String value) {
+	private static String shown(ConfigurationPropertyName name, @Nullable String value) {
 		if (value == null) {
 			return "(unset)";
 		}
-		String lower = name.toLowerCase(Locale.ROOT);
+		String lower = name.toString().toLowerCase(Locale.ROOT);
 		return (lower.contains("secret") || lower.contains("password") || lower.contains("token")) ? "******" : value;
 	}
 
-	/** A checksum of every file under the watched paths, names and contents. */
+	/**
+	 * A checksum of the names, sizes and modification times of the files under the watched paths
+	 * (links followed: a ConfigMap's new files have times of their own). Unreadable entries are
+	 * left out.
+	 */
 	private long fingerprint() {
 		CRC32 crc = new CRC32();
 		for (Path root : this.watched) {
@@ -230,13 +265,22 @@ public class ConfigurationReload implements SmartLifecycle {
 				continue;
 			}
 			try (Stream<Path> files = Files.walk(root, 4, FileVisitOption.FOLLOW_LINKS)) {
-				for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-					crc.update(file.toString().getBytes(StandardCharsets.UTF_8));
-					crc.update(Files.readAllBytes(file));
+				for (Path file : files.sorted().toList()) {
+					try {
+						BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+						if (attributes.isRegularFile()) {
+							crc.update((file + ":" + attributes.size() + ":" + attributes.lastModifiedTime().toMillis())
+								.getBytes(StandardCharsets.UTF_8));
+						}
+					}
+					catch (IOException ex) {
+						// gone meanwhile (a ConfigMap swapped), or not ours to read
+					}
 				}
 			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
+			catch (IOException | UncheckedIOException ex) {
+				// swapped while walked: the next check sees the new files
+				crc.update(ex.getClass().getName().getBytes(StandardCharsets.UTF_8));
 			}
 		}
 		return crc.getValue();
@@ -244,8 +288,15 @@ public class ConfigurationReload implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
+		ScheduledExecutorService running = this.executor;
+		if (running != null) {
+			running.shutdown();
+			try {
+				running.awaitTermination(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			this.executor = null;
 		}
 	}
@@ -264,7 +315,7 @@ public class ConfigurationReload implements SmartLifecycle {
 		 * @param changed the canonical names of the properties under the prefix that changed
 		 * @return whether it was applied (false: refused, the one in use stays)
 		 */
-		boolean reloaded(Binder binder, Set<String> changed);
+		boolean reloaded(Binder binder, Set<ConfigurationPropertyName> changed);
 
 	}
 

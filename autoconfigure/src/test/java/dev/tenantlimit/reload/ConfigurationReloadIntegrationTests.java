@@ -21,13 +21,17 @@ import dev.tenantlimit.testapp.SharedDatabase;
 import dev.tenantlimit.testapp.TestApplication;
 import dev.tenantlimit.testapp.TestServices;
 import dev.tenantlimit.testapp.TestTokens;
+import dev.tenantlimit.web.TenantRateLimitFilter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
@@ -40,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * dry-run, exemption, exclusion and fail mode apply within seconds, without a restart, with the
  * counts kept; an edit that names a bad quota is refused whole.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ConfigurationReloadIntegrationTests {
 
 	private static final Duration WITHIN = Duration.ofSeconds(10);
@@ -74,7 +79,7 @@ class ConfigurationReloadIntegrationTests {
 	}
 
 	@Test
-	void editedConfigurationAppliesWithoutARestartAndKeepsTheCounts() throws Exception {
+	void editedConfigurationAppliesWithoutARestartAndKeepsTheCounts(CapturedOutput output) throws Exception {
 		write(100, "");
 		start();
 		for (int i = 0; i < 5; i++) {
@@ -82,10 +87,13 @@ class ConfigurationReloadIntegrationTests {
 		}
 		assertThat(policy()).contains("q=100");
 
-		// 3 a minute: the 5 requests counted already are over it, so the next one is refused
-		Duration took = edit(3, "", () -> status("/api/whoami") == 429);
+		// 3 a minute: the 5 requests counted already are over it, so the very next one is refused
+		TenantRateLimitFilter filter = this.instance.getBean(TenantRateLimitFilter.class);
+		Duration took = edit(3, "", () -> filter.settings().defaultQuotas().get(0).limit() == 3);
 		System.out.println("New default quota applied " + took.toMillis() + " ms after the edit");
+		assertThat(status("/api/whoami")).as("the counts kept").isEqualTo(429);
 		assertThat(policy()).contains("q=3");
+		assertThat(filter.settings().exemptRoles()).as("from SPRING_APPLICATION_JSON, not a file").contains("OPS");
 
 		// each setting on, then off again: every step waits for a change the one before did not make
 		edit(3, "  dry-run: true\n", () -> status("/api/whoami") == 200);
@@ -101,9 +109,14 @@ class ConfigurationReloadIntegrationTests {
 
 		// a limit of 0 is no quota: refused whole, the one in use (3 a minute, closed) stays
 		write(0, "  fail-mode: open\n");
-		Thread.sleep(1500);
+		long start = System.nanoTime();
+		while (!output.getOut().contains("Refused the changed configuration")) {
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused after the edit").isLessThan(WITHIN);
+			Thread.sleep(50);
+		}
 		assertThat(status("/api/whoami")).isEqualTo(429);
 		assertThat(fallback.mode()).isEqualTo(FailMode.CLOSED);
+		assertThat(filter.settings().exemptRoles()).contains("OPS");
 	}
 
 	/** A config tree (one file per property, as Kubernetes mounts a ConfigMap's keys) reloads too. */
@@ -130,7 +143,9 @@ class ConfigurationReloadIntegrationTests {
 				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + TestServices.redisPort(),
 				"tenantlimit.redis.key-prefix=tl-reload-" + UUID.randomUUID() + ":", "spring.main.banner-mode=off",
 				"spring.config.additional-location=optional:file:" + this.config + "/",
-				"tenantlimit.reload.interval=200ms"));
+				"tenantlimit.reload.interval=200ms",
+				// a property source that is not a file: a reload keeps it as it is
+				"spring.application.json={\"tenantlimit\":{\"exempt\":{\"roles\":[\"OPS\"]}}}"));
 		properties.addAll(List.of(more));
 		this.instance = new SpringApplicationBuilder(TestApplication.class)
 			.properties(properties.toArray(String[]::new))

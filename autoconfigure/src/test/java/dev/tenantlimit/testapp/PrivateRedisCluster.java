@@ -51,14 +51,22 @@ public final class PrivateRedisCluster implements AutoCloseable {
 	public static PrivateRedisCluster start(int masters, boolean withReplicas) throws IOException, InterruptedException {
 		PrivateRedisCluster cluster = new PrivateRedisCluster(Files.createTempDirectory("tl-cluster"),
 				withReplicas ? NODE_TIMEOUT_MILLIS : 15_000);
-		for (int i = 0; i < masters; i++) {
-			cluster.startNode(freePort());
-		}
-		cluster.create();
-		if (withReplicas) {
+		// no redis-server outlives the test JVM, whatever happens to the test
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.processes.forEach(Process::destroyForcibly)));
+		try {
 			for (int i = 0; i < masters; i++) {
-				cluster.addReplica(cluster.ports.get(i));
+				cluster.startNode(freePort());
 			}
+			cluster.create();
+			if (withReplicas) {
+				for (int i = 0; i < masters; i++) {
+					cluster.addReplica(cluster.ports.get(i));
+				}
+			}
+		}
+		catch (IOException | InterruptedException | RuntimeException ex) {
+			cluster.close();
+			throw ex;
 		}
 		return cluster;
 	}

@@ -45,6 +45,20 @@ public final class PrivateRedisSentinels implements AutoCloseable {
 
 	public static PrivateRedisSentinels start() throws IOException, InterruptedException {
 		PrivateRedisSentinels set = new PrivateRedisSentinels(Files.createTempDirectory("tl-sentinel"));
+		// no redis-server outlives the test JVM, whatever happens to the test
+		Runtime.getRuntime().addShutdownHook(new Thread(set::destroyAll));
+		try {
+			set.startAll();
+		}
+		catch (IOException | InterruptedException | RuntimeException ex) {
+			set.close();
+			throw ex;
+		}
+		return set;
+	}
+
+	private void startAll() throws IOException, InterruptedException {
+		PrivateRedisSentinels set = this;
 		set.startServer(set.firstMaster);
 		set.startServer(set.replica, "--replicaof", "127.0.0.1", Integer.toString(set.firstMaster));
 		await(() -> set.command(set.replica, "INFO", "replication").contains("master_link_status:up"),
@@ -58,7 +72,11 @@ public final class PrivateRedisSentinels implements AutoCloseable {
 					&& set.command(port, "SENTINEL", "REPLICAS", MASTER_NAME).contains(Integer.toString(set.replica)),
 					"sentinel " + port);
 		}
-		return set;
+	}
+
+	private void destroyAll() {
+		this.sentinels.forEach(Process::destroyForcibly);
+		this.servers.values().forEach(Process::destroyForcibly);
 	}
 
 	/** {@code spring.data.redis.sentinel.nodes}. */

@@ -100,6 +100,7 @@ public final class Traffic {
 						}
 						catch (Exception ex) {
 							status = -1;
+							pause();
 						}
 						this.worst.accumulateAndGet(System.nanoTime() - start, Math::max);
 						synchronized (this.statuses) {
@@ -107,6 +108,16 @@ public final class Traffic {
 						}
 					}
 				});
+			}
+		}
+
+		/** Not to spin when nothing answers. */
+		private static void pause() {
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 		}
 

@@ -18,6 +18,7 @@ import dev.tenantlimit.security.JwtJson;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
 import dev.tenantlimit.testapp.TestServices;
+import dev.tenantlimit.web.TenantRateLimitFilter;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import org.junit.jupiter.api.Test;
@@ -65,15 +66,16 @@ class LiveConfigurationTests {
 			Files.writeString(this.config.resolve("application.yml"),
 					"tenantlimit:\n  default-quotas:\n    - limit: 2\n      window: 1m\n");
 			long edited = System.nanoTime();
-			HttpResponse<String> answer = get(port, tenant);
-			while (answer.statusCode() != 429) {
+			TenantRateLimitFilter filter = sample.getBean(TenantRateLimitFilter.class);
+			while (filter.settings().defaultQuotas().get(0).limit() != 2) {
 				assertThat(Duration.ofNanos(System.nanoTime() - edited)).isLessThan(Duration.ofSeconds(10));
-				Thread.sleep(100);
-				answer = get(port, tenant);
+				Thread.sleep(20);
 			}
 			System.out.println("Sample: the edited limit applied "
 					+ Duration.ofNanos(System.nanoTime() - edited).toMillis() + " ms after the edit");
-			// the four requests counted before count against the new limit
+			// the four requests counted before count against the new limit: the very next is refused
+			HttpResponse<String> answer = get(port, tenant);
+			assertThat(answer.statusCode()).isEqualTo(429);
 			assertThat(answer.headers().firstValue("RateLimit-Policy")).hasValueSatisfying(
 					(policy) -> assertThat(policy).contains("q=2"));
 		}

@@ -94,7 +94,8 @@ public final class MultiRegionSimulation {
 			long offered = 0;
 			for (int t = second * WINDOW; t < (second + 1) * WINDOW; t++) {
 				offered += world.offered[t];
-				admitted += world.admitted[t];
+				// credited to the second the request came in: a reply after the end still counts
+				admitted += world.admittedByArrival[t];
 			}
 			allowed += Math.min(offered, LIMIT);
 		}

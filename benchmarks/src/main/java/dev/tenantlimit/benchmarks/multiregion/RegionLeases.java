@@ -58,6 +58,15 @@ final class RegionLeases implements Strategy {
 	public void arrive(World world, int region) {
 		this.arrivals[region].add(world.now);
 		Batch batch = this.current[region];
+		if ((batch == null || batch.left == 0 || world.now >= batch.end) && this.next[region] != null) {
+			// the next batch takes over at once, not at the next tick
+			if (batch != null) {
+				giveBack(world, region, batch);
+			}
+			batch = this.next[region];
+			this.current[region] = batch;
+			this.next[region] = null;
+		}
 		if (batch != null && batch.left > 0 && world.now < batch.end && world.now >= batch.usableFrom) {
 			batch.left--;
 			world.admit(world.now, 0);

@@ -26,6 +26,9 @@ final class World {
 	/** Requests that arrived, per ms. */
 	final int[] offered;
 
+	/** Admissions by the time their request arrived, per ms: what was offered when, admitted. */
+	final int[] admittedByArrival;
+
 	long requests;
 
 	long crossRegionMessages;
@@ -49,6 +52,7 @@ final class World {
 		this.duration = duration;
 		this.admitted = new int[duration + 4 * delay + 1000];
 		this.offered = new int[duration + 1];
+		this.admittedByArrival = new int[duration + 1];
 	}
 
 	/** Deliver {@code action} in region {@code to} after the delay from {@code from}. */
@@ -75,6 +79,7 @@ final class World {
 	/** A request goes on at {@code at} (now, or when a reply comes), {@code waited} ms late. */
 	void admit(int at, int waited) {
 		this.admitted[at]++;
+		this.admittedByArrival[at - waited]++;
 		this.latency.add(waited);
 	}
 
