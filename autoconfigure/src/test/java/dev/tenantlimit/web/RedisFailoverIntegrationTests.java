@@ -9,7 +9,7 @@ import dev.tenantlimit.actuate.TenantLimitHealthIndicator;
 import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
-import dev.tenantlimit.redis.InstanceHeartbeat;
+import dev.tenantlimit.testapp.Instances;
 import dev.tenantlimit.testapp.PrivateRedisCluster;
 import dev.tenantlimit.testapp.PrivateRedisSentinels;
 import dev.tenantlimit.testapp.SharedDatabase;
@@ -208,15 +208,7 @@ class RedisFailoverIntegrationTests {
 				.properties(properties.toArray(String[]::new))
 				.run());
 		}
-		// each instance's share while Redis is away is a half only once it has seen the other
-		for (ConfigurableApplicationContext instance : this.instances) {
-			InstanceHeartbeat heartbeat = instance.getBean(InstanceHeartbeat.class);
-			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-			while (heartbeat.getAsInt() != this.instances.size() && System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
-			assertThat(heartbeat.getAsInt()).as("live instances seen by each instance").isEqualTo(this.instances.size());
-		}
+		Instances.awaitSeeingEachOther(this.instances);
 	}
 
 	private String tenant(Quota quota) {

@@ -10,7 +10,7 @@ import dev.tenantlimit.lease.LeaseStats;
 import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
-import dev.tenantlimit.redis.InstanceHeartbeat;
+import dev.tenantlimit.testapp.Instances;
 import dev.tenantlimit.testapp.PrivateRedisServer;
 import dev.tenantlimit.testapp.SharedDatabase;
 import dev.tenantlimit.testapp.TestApplication;
@@ -211,14 +211,7 @@ class RedisOutageIntegrationTests {
 				.properties(properties.toArray(String[]::new))
 				.run());
 		}
-		for (ConfigurableApplicationContext instance : this.instances) {
-			InstanceHeartbeat heartbeat = instance.getBean(InstanceHeartbeat.class);
-			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-			while (heartbeat.getAsInt() != count && System.nanoTime() < deadline) {
-				Thread.sleep(20);
-			}
-			assertThat(heartbeat.getAsInt()).as("live instances seen by each instance").isEqualTo(count);
-		}
+		Instances.awaitSeeingEachOther(this.instances);
 	}
 
 	private String tenant(Algorithm algorithm) {
