@@ -678,6 +678,21 @@ public class TenantLimitProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(1);
 
+		/**
+		 * Most added at random to each counter key's expiry, drawn for each key written, so
+		 * keys written together (a tenant's quotas, tenants created at once) do not expire
+		 * together and Redis does not reclaim them in one burst. 0 for none.
+		 */
+		private Duration expiryJitter = Duration.ofSeconds(5);
+
+		public Duration getExpiryJitter() {
+			return this.expiryJitter;
+		}
+
+		public void setExpiryJitter(Duration expiryJitter) {
+			this.expiryJitter = expiryJitter;
+		}
+
 		public Duration getTimeout() {
 			return this.timeout;
 		}

@@ -46,8 +46,11 @@ public final class TenantLimitRedisAutoConfiguration {
 	@ConditionalOnMissingBean(RateLimiter.class)
 	RedisSlidingWindowRateLimiter redisSlidingWindowRateLimiter(RedisConnectionFactory connectionFactory,
 			TenantLimitProperties properties) {
-		return new RedisSlidingWindowRateLimiter(connectionFactory, properties.getRedis().getKeyPrefix(),
-				properties.getRedis().getTimeout(), ConfiguredQuotas.algorithms(properties));
+		RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(connectionFactory,
+				properties.getRedis().getKeyPrefix(), properties.getRedis().getTimeout(),
+				ConfiguredQuotas.algorithms(properties));
+		limiter.setExpiryJitter(properties.getRedis().getExpiryJitter());
+		return limiter;
 	}
 
 	@Bean

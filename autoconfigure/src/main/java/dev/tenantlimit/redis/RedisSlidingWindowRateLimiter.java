@@ -102,6 +102,11 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 		this(connectionFactory, keyPrefix, Duration.ofSeconds(1), AlgorithmSettings.DEFAULTS);
 	}
 
+	/** Add from 0 to {@code jitter} at random to each key's expiry (none by default). */
+	public void setExpiryJitter(Duration jitter) {
+		this.scriptArguments.expiryJitter(Math.max(0, jitter.toMillis()));
+	}
+
 	@Override
 	public RateLimitDecision tryAcquire(String tenantId, List<Quota> quotas) {
 		return decide(tenantId, quotas, 1, 0, true).decision();

@@ -2,6 +2,7 @@ package dev.tenantlimit.redis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantlimit.quota.AlgorithmSettings;
@@ -22,6 +23,9 @@ final class ScriptArguments {
 
 	private final AtomicLong sequence;
 
+	/** The most milliseconds added at random to each key's expiry (see {@link #jitter()}). */
+	private volatile long expiryJitterMillis;
+
 	/**
 	 * @param instanceId unique to this limiter, so members written back do not collide
 	 * @param sequence the limiter's counter of members
@@ -31,6 +35,20 @@ final class ScriptArguments {
 		this.algorithms = algorithms;
 		this.instanceId = instanceId;
 		this.sequence = sequence;
+	}
+
+	/**
+	 * Keys written together (a tenant's quotas, tenants created at once) would expire together,
+	 * and Redis would reclaim them in one burst: each key's expiry gets from 0 to this much more.
+	 */
+	void expiryJitter(long millis) {
+		this.expiryJitterMillis = millis;
+	}
+
+	/** Milliseconds more for one key's expiry, drawn for each key written. */
+	private String jitter() {
+		long most = this.expiryJitterMillis;
+		return (most > 0) ? Long.toString(ThreadLocalRandom.current().nextLong(most + 1)) : "0";
 	}
 
 	/** The key of one shard of this tenant's counter of this quota. */
@@ -50,11 +68,11 @@ final class ScriptArguments {
 	/**
 	 * ARGV of sliding_window.lua: the member (empty to only read), the deadline, the permits
 	 * wanted, the lease in µs (0 for one request decided now), whether the first permit is used
-	 * now, five per quota.
+	 * now, six per quota.
 	 */
 	Object[] decision(String member, long deadline, int permits, long leaseMicros, boolean firstNow,
 			List<Quota> quotas, int shard, int shards) {
-		Object[] args = new Object[5 + 5 * quotas.size()];
+		Object[] args = new Object[5 + 6 * quotas.size()];
 		args[0] = member;
 		args[1] = Long.toString(deadline);
 		args[2] = Integer.toString(permits);
@@ -62,21 +80,22 @@ final class ScriptArguments {
 		args[4] = firstNow ? "1" : "0";
 		for (int i = 0; i < quotas.size(); i++) {
 			Quota quota = quotas.get(i);
-			int at = 5 + 5 * i;
+			int at = 5 + 6 * i;
 			args[at] = algorithmCode(quota);
 			args[at + 1] = Long.toString(part(quota.limit(), shard, shards));
 			args[at + 2] = Long.toString(quota.window().toNanos() / 1000);
 			args[at + 3] = quota.shadow() ? "1" : "0";
 			args[at + 4] = extra(quota, shard, shards);
+			args[at + 5] = jitter();
 		}
 		return args;
 	}
 
-	/** The first five arguments of write_back.lua; (age, count) pairs follow. */
+	/** The first six arguments of write_back.lua; (age, count) pairs follow. */
 	List<Object> writeBackHead(Quota quota, int shard, int shards) {
 		return List.of(algorithmCode(quota), Long.toString(part(quota.limit(), shard, shards)),
 				Long.toString(quota.window().toNanos() / 1000), extra(quota, shard, shards),
-				this.instanceId + ":wb" + this.sequence.incrementAndGet() + ':');
+				this.instanceId + ":wb" + this.sequence.incrementAndGet() + ':', jitter());
 	}
 
 	/** ARGV of return_permits.lua: the lease's member, first unused entry, count, end, three per quota. */

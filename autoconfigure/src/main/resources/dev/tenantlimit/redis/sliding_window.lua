@@ -13,13 +13,14 @@
 --              instance may use a reserved permit
 -- ARGV[5]      1 when the first permit is the request's being decided (used now), 0 when every
 --              permit is for later
--- then five arguments per quota i, from ARGV[5i + 1]:
+-- then six arguments per quota i, from ARGV[6i]:
 --   algorithm  1 sliding log (sorted set), 2 sliding counter (hash of sub-window counts),
 --              3 token bucket (hash: tokens, ts)
 --   limit      requests per window (>= 1)
 --   window     in microseconds
 --   shadow     1 when quota i is counted but never refuses, else 0
 --   extra      sliding counter: number of sub-windows; token bucket: bucket size; log: unused
+--   jitter     ms added to the key's expiry, drawn per key (keys written together expire apart)
 --
 -- Reply: { permits granted (0 refused; -1 when past the deadline, and nothing else follows),
 --          retry-after in µs (0 when granted), Redis's time in µs,
@@ -78,7 +79,7 @@ function log.record(q, n)
     end
     redis.call('ZADD', q.key, unpack(entries))
   end
-  redis.call('PEXPIRE', q.key, math.floor((q.window + lease) / 1000) + 1000)
+  redis.call('PEXPIRE', q.key, math.floor((q.window + lease) / 1000) + 1000 + q.jitter)
   q.used = q.used + n
   q.recorded = true
 end
@@ -155,7 +156,7 @@ function counter.record(q, n)
   if n > 0 then
     redis.call('HINCRBY', q.key, int(j), n)
   end
-  redis.call('PEXPIRE', q.key, math.floor((q.window + q.sub + lease) / 1000) + 1000)
+  redis.call('PEXPIRE', q.key, math.floor((q.window + q.sub + lease) / 1000) + 1000 + q.jitter)
   q.used = q.used + n + (firstNow and 1 or 0)
   if n > 0 and (q.newest == nil or j > q.newest) then q.newest = j end
   if q.newest == nil or q.cur > q.newest then q.newest = q.cur end
@@ -192,7 +193,7 @@ function bucket.record(q, n)
   q.tokens = q.tokens - n
   q.ts = at
   redis.call('HSET', q.key, 'tokens', string.format('%.17g', q.tokens), 'ts', int(at))
-  redis.call('PEXPIRE', q.key, math.floor(((q.extra - q.tokens) / q.rate + lease) / 1000) + 1000)
+  redis.call('PEXPIRE', q.key, math.floor(((q.extra - q.tokens) / q.rate + lease) / 1000) + 1000 + q.jitter)
   q.used = q.extra - math.floor(q.tokens)
 end
 function bucket.reset(q)
@@ -207,10 +208,10 @@ local quotas = {}
 local room = math.huge
 local retry = 0
 for i = 1, #KEYS do
-  local a = 5 * i + 1
+  local a = 6 * i
   local q = { key = KEYS[i], algorithm = algorithms[tonumber(ARGV[a])], limit = tonumber(ARGV[a + 1]),
               window = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1', extra = tonumber(ARGV[a + 4]),
-              retry = 0 }
+              jitter = tonumber(ARGV[a + 5]), retry = 0 }
   q.algorithm.check(q)
   if not q.shadow then
     if q.room < room then room = q.room end

@@ -10,7 +10,8 @@
 -- ARGV[3]   window in µs
 -- ARGV[4]   sliding counter: sub-windows; token bucket: bucket size; log: unused
 -- ARGV[5]   member prefix, unique to this write-back
--- then pairs from ARGV[6]: age in µs, number of admissions of that age
+-- ARGV[6]   ms added to the key's expiry (drawn per key: keys written together expire apart)
+-- then pairs from ARGV[7]: age in µs, number of admissions of that age
 --
 -- Reply: the number of admissions counted (those still inside the window; for the log at most
 -- `limit` of each age, the rest would be trimmed anyway).
@@ -22,7 +23,7 @@
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local key, algorithm, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
-local window, extra, prefix = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local window, extra, prefix, jitter = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 
 local function int(x)
   return string.format('%.0f', x)
@@ -30,7 +31,7 @@ end
 
 local written = 0
 if algorithm == 1 then
-  for p = 6, #ARGV, 2 do
+  for p = 7, #ARGV, 2 do
     local at, count = now - tonumber(ARGV[p]), tonumber(ARGV[p + 1])
     if at > now - window then
       for n = 1, math.min(count, limit) do
@@ -40,12 +41,12 @@ if algorithm == 1 then
     end
   end
   if written > 0 then
-    redis.call('PEXPIRE', key, math.floor(window / 1000) + 1000)
+    redis.call('PEXPIRE', key, math.floor(window / 1000) + 1000 + jitter)
   end
 elseif algorithm == 2 then
   local sub = math.floor(window / extra)
   local oldest = math.floor(now / sub) - extra
-  for p = 6, #ARGV, 2 do
+  for p = 7, #ARGV, 2 do
     local j, count = math.floor((now - tonumber(ARGV[p])) / sub), tonumber(ARGV[p + 1])
     if j >= oldest then
       redis.call('HINCRBY', key, int(j), count)
@@ -53,14 +54,14 @@ elseif algorithm == 2 then
     end
   end
   if written > 0 then
-    redis.call('PEXPIRE', key, math.floor((window + sub) / 1000) + 1000)
+    redis.call('PEXPIRE', key, math.floor((window + sub) / 1000) + 1000 + jitter)
   end
 else
   -- what was admitted within the time the bucket takes to refill comes off the tokens now: the
   -- bucket refills from there, as if those requests had just been made (never more generous than
   -- the real times)
   local rate = limit / window
-  for p = 6, #ARGV, 2 do
+  for p = 7, #ARGV, 2 do
     if tonumber(ARGV[p]) < extra / rate then
       written = written + tonumber(ARGV[p + 1])
     end
@@ -73,7 +74,7 @@ else
     end
     tokens = tokens - written
     redis.call('HSET', key, 'tokens', string.format('%.17g', tokens), 'ts', int(now))
-    redis.call('PEXPIRE', key, math.floor((extra - tokens) / rate / 1000) + 1000)
+    redis.call('PEXPIRE', key, math.floor((extra - tokens) / rate / 1000) + 1000 + jitter)
   end
 end
 return written

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import dev.tenantlimit.limiter.QuotaUsage;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
+import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.testapp.TestRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -142,6 +143,27 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 		assertThat(key).isEqualTo(this.prefix + "{acme}:w60000");
 		Long ttl = redis.getExpire(key, java.util.concurrent.TimeUnit.MILLISECONDS);
 		assertThat(ttl).isBetween(59_000L, 61_000L);
+	}
+
+	/** Two keys written by one call (a tenant's two quotas) get expiries of their own. */
+	@Test
+	void keysWrittenTogetherExpireApart() {
+		this.limiter.setExpiryJitter(Duration.ofSeconds(10));
+		List<Quota> quotas = List.of(Quota.of(10, Duration.ofMinutes(1)), Quota.of(100, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_COUNTER, 0));
+		java.util.Set<Long> differences = new java.util.HashSet<>();
+		for (int i = 0; i < 5; i++) {
+			String tenant = "jitter-" + i;
+			this.limiter.tryAcquire(tenant, quotas);
+			long log = redis.getExpire(this.limiter.key(tenant, quotas.get(0)), java.util.concurrent.TimeUnit.MILLISECONDS);
+			long counter = redis.getExpire(this.limiter.key(tenant, quotas.get(1)),
+					java.util.concurrent.TimeUnit.MILLISECONDS);
+			// the window and a second, then up to the jitter more (the counter also a sub-window)
+			assertThat(log).isBetween(59_000L, 71_000L);
+			assertThat(counter).isBetween(65_000L, 77_000L);
+			differences.add(Math.abs(counter - 6000 - log) / 100);
+		}
+		// without jitter every difference would be the same (the sub-window, 6 s): here they spread
+		assertThat(differences).hasSizeGreaterThan(1);
 	}
 
 	@Test
