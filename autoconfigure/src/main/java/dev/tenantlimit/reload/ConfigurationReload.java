@@ -1,14 +1,7 @@
 package dev.tenantlimit.reload;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitOption;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +10,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -50,7 +41,7 @@ public class ConfigurationReload implements SmartLifecycle {
 
 	private final ConfigurableEnvironment environment;
 
-	private final List<Path> watched;
+	private final WatchedFiles watched;
 
 	private final Duration interval;
 
@@ -62,6 +53,9 @@ public class ConfigurationReload implements SmartLifecycle {
 
 	/** Of the files as last read; 0 before the first check, so that one reads them. */
 	private long fingerprint;
+
+	/** Of the files as they were when a read failed last: told once. */
+	private long failedFingerprint;
 
 	/** What the configuration in use says under the prefix. */
 	private Map<ConfigurationPropertyName, String> applied = Map.of();
@@ -76,62 +70,15 @@ public class ConfigurationReload implements SmartLifecycle {
 	public ConfigurationReload(ConfigurableEnvironment environment, List<Path> watched, Duration interval,
 			String prefix, Listener listener) {
 		this.environment = environment;
-		this.watched = List.copyOf(watched);
+		this.watched = new WatchedFiles(watched);
 		this.interval = interval;
 		this.prefix = prefix + ".";
 		this.listener = listener;
 	}
 
-	/**
-	 * The files and directories the environment was configured from outside the application:
-	 * {@code file:} and {@code configtree:} locations (and those without a prefix) of
-	 * {@code spring.config.location}, {@code spring.config.additional-location} and
-	 * {@code spring.config.import}; {@code classpath:} ones cannot change.
-	 */
-	public static List<Path> externalLocations(ConfigurableEnvironment environment) {
-		Binder binder = Binder.get(environment);
-		List<Path> paths = new ArrayList<>();
-		for (String property : List.of("spring.config.location", "spring.config.additional-location",
-				"spring.config.import")) {
-			for (String group : binder.bind(property, String[].class).orElse(new String[0])) {
-				// a;b is a group of locations read as one
-				for (String location : group.split(";")) {
-					Path path = path(location.trim());
-					if (path != null && !paths.contains(path)) {
-						paths.add(path);
-					}
-				}
-			}
-		}
-		return paths;
-	}
-
-	private static @Nullable Path path(String location) {
-		String rest = location.startsWith("optional:") ? location.substring("optional:".length()) : location;
-		if (rest.isEmpty() || rest.startsWith("classpath:") || rest.startsWith("classpath*:")) {
-			return null;
-		}
-		for (String scheme : List.of("file:", "configtree:")) {
-			if (rest.startsWith(scheme)) {
-				rest = rest.substring(scheme.length());
-			}
-		}
-		int hint = rest.lastIndexOf('[');
-		if (hint > 0 && rest.endsWith("]")) {
-			// a file name extension hint: file:/etc/config/app[.yaml]
-			rest = rest.substring(0, hint);
-		}
-		int wildcard = rest.indexOf('*');
-		if (wildcard >= 0) {
-			// file:/config/*/: the directory the pattern is in, walked as a whole
-			rest = rest.substring(0, wildcard);
-		}
-		return rest.isEmpty() ? null : Path.of(rest).toAbsolutePath().normalize();
-	}
-
 	@Override
 	public void start() {
-		if (this.watched.isEmpty()) {
+		if (this.watched.paths().isEmpty()) {
 			logger.debug("No configuration outside the application to watch");
 			return;
 		}
@@ -146,13 +93,18 @@ public class ConfigurationReload implements SmartLifecycle {
 		long millis = Math.max(50, this.interval.toMillis());
 		// the first check reads the files at once: an edit made while the application started applies
 		this.executor.scheduleWithFixedDelay(this::check, 0, millis, TimeUnit.MILLISECONDS);
-		logger.info("Watching " + this.watched + " for changes of " + this.prefix + "* every " + millis + " ms");
+		logger.info("Watching " + this.watched.paths() + " for changes of " + this.prefix + "* every " + millis + " ms");
+	}
+
+	/** {@link WatchedFiles#externalLocations}: what a reload watches by default. */
+	public static List<Path> externalLocations(ConfigurableEnvironment environment) {
+		return WatchedFiles.externalLocations(environment);
 	}
 
 	/** Read the files; when they changed, the configuration again, and tell what changed in it. */
 	void check() {
 		try {
-			long now = fingerprint();
+			long now = this.watched.fingerprint();
 			if (now == this.fingerprint) {
 				return;
 			}
@@ -171,9 +123,14 @@ public class ConfigurationReload implements SmartLifecycle {
 			}
 		}
 		catch (Exception ex) {
-			// a half-written file, a syntax error: tried again at the next check; the message
-			// only, as a parser's may quote the file (and a password in it) at DEBUG
-			logger.error("Could not reload the configuration; keeping the one in use: " + ex.getClass().getName());
+			// a half-written file, a syntax error: tried again at each check, told once per state
+			// of the files; the class only, as a parser's message may quote the file (and a
+			// password in it): the whole at DEBUG
+			long failedOn = this.failedFingerprint;
+			this.failedFingerprint = this.watched.fingerprintQuietly();
+			if (failedOn != this.failedFingerprint) {
+				logger.error("Could not reload the configuration; keeping the one in use: " + ex.getClass().getName());
+			}
 			logger.debug("Could not reload the configuration", ex);
 		}
 	}
@@ -250,40 +207,6 @@ public class ConfigurationReload implements SmartLifecycle {
 		}
 		String lower = name.toString().toLowerCase(Locale.ROOT);
 		return (lower.contains("secret") || lower.contains("password") || lower.contains("token")) ? "******" : value;
-	}
-
-	/**
-	 * A checksum of the names, sizes and modification times of the files under the watched paths
-	 * (links followed: a ConfigMap's new files have times of their own). Unreadable entries are
-	 * left out.
-	 */
-	private long fingerprint() {
-		CRC32 crc = new CRC32();
-		for (Path root : this.watched) {
-			crc.update(root.toString().getBytes(StandardCharsets.UTF_8));
-			if (!Files.exists(root)) {
-				continue;
-			}
-			try (Stream<Path> files = Files.walk(root, 4, FileVisitOption.FOLLOW_LINKS)) {
-				for (Path file : files.sorted().toList()) {
-					try {
-						BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-						if (attributes.isRegularFile()) {
-							crc.update((file + ":" + attributes.size() + ":" + attributes.lastModifiedTime().toMillis())
-								.getBytes(StandardCharsets.UTF_8));
-						}
-					}
-					catch (IOException ex) {
-						// gone meanwhile (a ConfigMap swapped), or not ours to read
-					}
-				}
-			}
-			catch (IOException | UncheckedIOException ex) {
-				// swapped while walked: the next check sees the new files
-				crc.update(ex.getClass().getName().getBytes(StandardCharsets.UTF_8));
-			}
-		}
-		return crc.getValue();
 	}
 
 	@Override
