@@ -17,13 +17,21 @@ final class ConfiguredQuotas {
 	}
 
 	static List<Quota> defaultQuotas(TenantLimitProperties properties) {
-		List<TenantLimitProperties.QuotaProperties> configured = properties.getDefaultQuotas();
+		return quotas("tenantlimit.default-quotas", properties.getDefaultQuotas());
+	}
+
+	/** {@code tenantlimit.anonymous.quotas}, checked as the default quotas are. */
+	static List<Quota> anonymousQuotas(TenantLimitProperties properties) {
+		return quotas("tenantlimit.anonymous.quotas", properties.getAnonymous().getQuotas());
+	}
+
+	private static List<Quota> quotas(String name, List<TenantLimitProperties.QuotaProperties> configured) {
 		List<Quota> quotas = IntStream.range(0, configured.size())
-			.mapToObj((index) -> toQuota(index, configured.get(index)))
+			.mapToObj((index) -> toQuota(name + "[" + index + "]", configured.get(index)))
 			.toList();
 		if (quotas.stream().map(Quota::shards).distinct().count() > 1) {
-			throw new InvalidConfigurationPropertyValueException("tenantlimit.default-quotas",
-					quotas.stream().map(Quota::shards).toList(), "every default quota must have the same shards");
+			throw new InvalidConfigurationPropertyValueException(name, quotas.stream().map(Quota::shards).toList(),
+					"every quota of a request must have the same shards");
 		}
 		return quotas;
 	}
@@ -39,10 +47,10 @@ final class ConfiguredQuotas {
 		}
 	}
 
-	private static Quota toQuota(int index, TenantLimitProperties.QuotaProperties properties) {
+	private static Quota toQuota(String name, TenantLimitProperties.QuotaProperties properties) {
 		String pathProblem = PathPatterns.problem(properties.getPath());
 		if (pathProblem != null) {
-			throw new InvalidConfigurationPropertyValueException("tenantlimit.default-quotas[" + index + "].path",
+			throw new InvalidConfigurationPropertyValueException(name + ".path",
 					properties.getPath(), "The path " + pathProblem);
 		}
 		try {
@@ -51,7 +59,7 @@ final class ConfiguredQuotas {
 					properties.getBurst(), properties.getShards(), properties.isLease());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException("tenantlimit.default-quotas[" + index + "]",
+			throw new InvalidConfigurationPropertyValueException(name,
 					properties.getLimit() + " per " + properties.getWindow(), ex.getMessage());
 		}
 	}

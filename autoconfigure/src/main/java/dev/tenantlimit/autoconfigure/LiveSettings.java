@@ -28,7 +28,8 @@ final class LiveSettings implements ConfigurationReload.Listener {
 	/** What can change without a restart: these properties and those under them. */
 	static final List<ConfigurationPropertyName> LIVE = Stream
 		.of("tenantlimit.default-quotas", "tenantlimit.filter.exclude-paths", "tenantlimit.filter.allow-anonymous",
-				"tenantlimit.unknown-tenant-policy", "tenantlimit.exempt", "tenantlimit.dry-run", "tenantlimit.fail-mode")
+				"tenantlimit.unknown-tenant-policy", "tenantlimit.exempt", "tenantlimit.dry-run", "tenantlimit.fail-mode",
+				"tenantlimit.anonymous")
 		.map(ConfigurationPropertyName::of)
 		.toList();
 
@@ -68,6 +69,7 @@ final class LiveSettings implements ConfigurationReload.Listener {
 		this.properties.setUnknownTenantPolicy(next.getUnknownTenantPolicy());
 		this.properties.getExempt().setTenants(next.getExempt().getTenants());
 		this.properties.getExempt().setRoles(next.getExempt().getRoles());
+		this.properties.getAnonymous().setQuotas(next.getAnonymous().getQuotas());
 		this.properties.setDryRun(next.isDryRun());
 		this.properties.setFailMode(next.getFailMode());
 		this.filter.apply(settings);

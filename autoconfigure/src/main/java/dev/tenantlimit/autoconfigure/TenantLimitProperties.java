@@ -79,6 +79,8 @@ public class TenantLimitProperties {
 
 	private final Exempt exempt = new Exempt();
 
+	private final Anonymous anonymous = new Anonymous();
+
 	private final Metrics metrics = new Metrics();
 
 	private final Algorithms algorithms = new Algorithms();
@@ -177,6 +179,10 @@ public class TenantLimitProperties {
 
 	public Concurrency getConcurrency() {
 		return this.concurrency;
+	}
+
+	public Anonymous getAnonymous() {
+		return this.anonymous;
 	}
 
 	public Exempt getExempt() {
@@ -947,6 +953,25 @@ public class TenantLimitProperties {
 
 		public void setMaxAge(Duration maxAge) {
 			this.maxAge = maxAge;
+		}
+
+	}
+
+	public static class Anonymous {
+
+		/**
+		 * With {@code filter.allow-anonymous}, the quotas of each client address that sends no
+		 * credentials (as {@code default-quotas}: limit, window, path, methods, …), counted per
+		 * address across instances; empty: such requests pass unlimited.
+		 */
+		private List<QuotaProperties> quotas = new ArrayList<>();
+
+		public List<QuotaProperties> getQuotas() {
+			return this.quotas;
+		}
+
+		public void setQuotas(List<QuotaProperties> quotas) {
+			this.quotas = quotas;
 		}
 
 	}

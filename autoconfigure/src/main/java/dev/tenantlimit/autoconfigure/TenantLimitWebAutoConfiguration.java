@@ -249,7 +249,7 @@ public final class TenantLimitWebAutoConfiguration {
 		return new TenantRateLimitFilter.Settings(excludePaths(live, running), ConfiguredQuotas.defaultQuotas(live),
 				live.getFilter().isAllowAnonymous(), live.isDryRun(), running.getHeaders().isLegacy(),
 				new HashSet<>(live.getExempt().getTenants()), live.getExempt().getRoles(),
-				live.getUnknownTenantPolicy());
+				live.getUnknownTenantPolicy(), ConfiguredQuotas.anonymousQuotas(live));
 	}
 
 	/** The configured exclusions, and the admin API, which has its own security. */

@@ -49,14 +49,25 @@ public class ProblemResponses {
 	/** 429 for a request over quota; the headers are already written. */
 	public void quotaExceeded(HttpServletRequest request, HttpServletResponse response, String tenantId,
 			RateLimitDecision decision) throws IOException {
+		quotaExceeded(request, response, "Tenant '" + tenantId + "'", "tenant", tenantId, decision);
+	}
+
+	/** 429 for a request without credentials over its client address's quota. */
+	public void clientQuotaExceeded(HttpServletRequest request, HttpServletResponse response, String address,
+			RateLimitDecision decision) throws IOException {
+		quotaExceeded(request, response, "Client " + address, "client", address, decision);
+	}
+
+	private void quotaExceeded(HttpServletRequest request, HttpServletResponse response, String who, String field,
+			String id, RateLimitDecision decision) throws IOException {
 		List<QuotaUsage> usages = decision.usages();
 		List<String> names = RateLimitHeaders.policyNames(usages);
 		List<QuotaUsage> violated = decision.violated();
 		QuotaUsage first = violated.get(0);
 		Map<String, Object> body = problem(HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded",
-				"Tenant '" + tenantId + "' exceeded its quota of " + first.quota().limit() + " requests per "
+				who + " exceeded its quota of " + first.quota().limit() + " requests per "
 						+ first.quota().window().toSeconds() + "s");
-		body.put("tenant", tenantId);
+		body.put(field, id);
 		body.put("limit", first.quota().limit());
 		body.put("window", first.quota().window().toSeconds());
 		body.put("retryAfter", RateLimitHeaders.retryAfterSeconds(decision.retryAfter()));

@@ -57,6 +57,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private volatile Settings settings;
 
+	private final AnonymousLimits anonymous;
+
 	private final RateLimitHeaders headers;
 
 	private final ProblemResponses problems;
@@ -89,6 +91,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		this.problems = problems;
 		this.concurrency = concurrency;
 		this.observer = observer;
+		this.anonymous = new AnonymousLimits(limiter, this.headers, problems, observer);
 	}
 
 	/** How the filter behaves now. */
@@ -201,7 +204,10 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		if (tenantId == null) {
 			// allow-anonymous lets through who sent no credentials, not a signed-in user named no tenant
 			boolean signedIn = TenantSecurityContext.PRESENT && TenantSecurityContext.isSignedIn();
-			if ((this.settings.allowAnonymous() && !signedIn) || (signedIn && hasExemptRole(request))) {
+			if (this.settings.allowAnonymous() && !signedIn) {
+				return this.anonymous.decide(this.settings, request, response);
+			}
+			if (signedIn && hasExemptRole(request)) {
 				return new Passage(true, RequestObserver.BYPASSED, null, null, null);
 			}
 			this.problems.unauthorized(request, response, MISSING_CREDENTIALS_CHALLENGE,
@@ -335,16 +341,26 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	 * @param exemptTenants tenants never limited
 	 * @param exemptRoles roles ({@code isUserInRole}) never limited
 	 * @param unknownTenants what a verified tenant that is not stored gets
+	 * @param anonymousQuotas with {@code allowAnonymous}, the quotas of each client address that
+	 * sends no credentials; empty: such requests pass unlimited
 	 */
 	public record Settings(List<String> excludePaths, List<Quota> defaultQuotas, boolean allowAnonymous,
 			boolean dryRun, boolean legacyHeaders, Set<String> exemptTenants, List<String> exemptRoles,
-			UnknownTenantPolicy unknownTenants) {
+			UnknownTenantPolicy unknownTenants, List<Quota> anonymousQuotas) {
 
 		public Settings {
 			excludePaths = List.copyOf(excludePaths);
 			defaultQuotas = List.copyOf(defaultQuotas);
 			exemptTenants = Set.copyOf(exemptTenants);
 			exemptRoles = List.copyOf(exemptRoles);
+			anonymousQuotas = List.copyOf(anonymousQuotas);
+		}
+
+		public Settings(List<String> excludePaths, List<Quota> defaultQuotas, boolean allowAnonymous, boolean dryRun,
+				boolean legacyHeaders, Set<String> exemptTenants, List<String> exemptRoles,
+				UnknownTenantPolicy unknownTenants) {
+			this(excludePaths, defaultQuotas, allowAnonymous, dryRun, legacyHeaders, exemptTenants, exemptRoles,
+					unknownTenants, List.of());
 		}
 
 		public Settings(List<String> excludePaths, List<Quota> defaultQuotas, boolean allowAnonymous, boolean dryRun,

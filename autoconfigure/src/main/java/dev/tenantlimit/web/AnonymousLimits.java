@@ -1,0 +1,87 @@
+package dev.tenantlimit.web;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.limiter.RateLimiterUnavailableException;
+import dev.tenantlimit.quota.Quota;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Requests without credentials, let in by {@code allow-anonymous}, limited per client address by
+ * {@code tenantlimit.anonymous.quotas}: counted like a tenant's (same script, leases, fallback),
+ * under {@code @<address>}, a name no tenant can have. The address is the request's remote
+ * address, which is the client's once Boot's forwarded-header handling
+ * ({@code server.forward-headers-strategy}) is on, and never a raw {@code X-Forwarded-For}.
+ * The application sees no tenant, and metrics count these requests without a tenant tag.
+ */
+final class AnonymousLimits {
+
+	/** Starts the counter name of a client address: tenant ids start with a letter or digit. */
+	static final String PREFIX = "@";
+
+	private final RateLimiter limiter;
+
+	private final RateLimitHeaders headers;
+
+	private final ProblemResponses problems;
+
+	private final RequestObserver observer;
+
+	AnonymousLimits(RateLimiter limiter, RateLimitHeaders headers, ProblemResponses problems,
+			RequestObserver observer) {
+		this.limiter = limiter;
+		this.headers = headers;
+		this.problems = problems;
+		this.observer = observer;
+	}
+
+	Passage decide(TenantRateLimitFilter.Settings settings, HttpServletRequest request,
+			HttpServletResponse response) throws IOException {
+		List<Quota> quotas = matching(settings.anonymousQuotas(), request);
+		if (quotas.isEmpty()) {
+			return new Passage(true, RequestObserver.BYPASSED, null, null, null);
+		}
+		String address = request.getRemoteAddr();
+		RateLimitDecision decision;
+		long start = System.nanoTime();
+		try {
+			decision = this.limiter.tryAcquire(PREFIX + address, quotas);
+		}
+		catch (RateLimiterUnavailableException ex) {
+			this.problems.unavailable(request, response, 1);
+			return Passage.refused(RequestObserver.UNAVAILABLE, null);
+		}
+		finally {
+			this.observer.decision(System.nanoTime() - start);
+		}
+		this.headers.write(response, decision);
+		if (!decision.allowed() && !settings.dryRun()) {
+			this.problems.clientQuotaExceeded(request, response, address, decision);
+			return Passage.refused(decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED, null);
+		}
+		String outcome = !decision.allowed() ? RequestObserver.DRY_RUN_DENIED
+				: decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED;
+		return new Passage(true, outcome, null, null, null);
+	}
+
+	private static List<Quota> matching(List<Quota> quotas, HttpServletRequest request) {
+		if (quotas.isEmpty()) {
+			return quotas;
+		}
+		String method = request.getMethod();
+		String path = RequestPaths.of(request);
+		List<Quota> matching = new ArrayList<>(quotas.size());
+		for (Quota quota : quotas) {
+			if (quota.matches(method, path)) {
+				matching.add(quota);
+			}
+		}
+		return matching;
+	}
+
+}

@@ -1,0 +1,110 @@
+package dev.tenantlimit.web;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.tenantlimit.testapp.SharedDatabase;
+import dev.tenantlimit.testapp.TestApplication;
+import dev.tenantlimit.testapp.TestServices;
+import dev.tenantlimit.testapp.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Requests without credentials, with {@code allow-anonymous} and anonymous quotas: each client
+ * address has its own count (the clients are bound to 127.0.0.2 and 127.0.0.3, two addresses of
+ * the loopback range), refused with 429 and the headers as a tenant is, and a tenant's requests
+ * from the same address are counted apart.
+ */
+class AnonymousCallersIntegrationTests {
+
+	private static SharedDatabase database;
+
+	private static ConfigurableApplicationContext instance;
+
+	private static int port;
+
+	@BeforeAll
+	static void start() {
+		database = new SharedDatabase();
+		List<String> properties = new ArrayList<>(database.properties());
+		properties.addAll(List.of("server.port=0", "tenantlimit.jwt.secret=" + TestTokens.SECRET,
+				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + TestServices.redisPort(),
+				"tenantlimit.redis.key-prefix=tl-anon-" + UUID.randomUUID() + ":", "spring.main.banner-mode=off",
+				"tenantlimit.filter.allow-anonymous=true", "tenantlimit.anonymous.quotas[0].limit=2",
+				"tenantlimit.anonymous.quotas[0].window=1m", "tenantlimit.anonymous.quotas[0].path=/api/**"));
+		instance = new SpringApplicationBuilder(TestApplication.class).properties(properties.toArray(String[]::new))
+			.run();
+		port = ((WebServerApplicationContext) instance).getWebServer().getPort();
+	}
+
+	@AfterAll
+	static void stop() {
+		instance.close();
+		database.close();
+	}
+
+	@Test
+	void eachClientAddressIsLimitedOnItsOwn() throws Exception {
+		assertThat(get("127.0.0.2", "/api/context", null)).startsWith("HTTP/1.1 200").contains("RateLimit-Policy: \"per-minute\";q=2;w=60");
+		assertThat(get("127.0.0.2", "/api/context", null)).startsWith("HTTP/1.1 200");
+		String refused = get("127.0.0.2", "/api/context", null);
+		assertThat(refused).startsWith("HTTP/1.1 429")
+			.contains("Retry-After:", "application/problem+json", "\"client\":\"127.0.0.2\"",
+					"Client 127.0.0.2 exceeded its quota of 2 requests per 60s")
+			.doesNotContain("\"tenant\"");
+		// another address has a count of its own
+		assertThat(get("127.0.0.3", "/api/context", null)).startsWith("HTTP/1.1 200");
+		assertThat(get("127.0.0.3", "/api/context", null)).startsWith("HTTP/1.1 200");
+		assertThat(get("127.0.0.3", "/api/context", null)).startsWith("HTTP/1.1 429");
+		// a tenant calling from a refused address is the tenant's own count
+		String tenant = "anon-test-" + UUID.randomUUID().toString().substring(0, 8);
+		assertThat(get("127.0.0.2", "/api/whoami", TestTokens.forTenant(tenant))).startsWith("HTTP/1.1 200")
+			.contains("\"tenant\":\"" + tenant + "\"");
+		// the application sees no tenant in an anonymous request
+		assertThat(get("127.0.0.4", "/api/context", null)).startsWith("HTTP/1.1 200").contains("\"tenantContext\":null");
+	}
+
+	@Test
+	void pathsTheAnonymousQuotasDoNotMatchPassUnlimited() throws Exception {
+		for (int i = 0; i < 4; i++) {
+			assertThat(get("127.0.0.5", "/diagnostics/state", null)).startsWith("HTTP/1.1 200")
+				.doesNotContain("RateLimit-Policy");
+		}
+	}
+
+	/** One HTTP/1.1 request from a socket bound to {@code from}; the whole answer, headers and body. */
+	private static String get(String from, String path, String token) throws IOException {
+		try (Socket socket = new Socket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+			socket.setSoTimeout(10_000);
+			String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+					+ ((token != null) ? "Authorization: Bearer " + token + "\r\n" : "") + "\r\n";
+			OutputStream out = socket.getOutputStream();
+			out.write(request.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+			InputStream in = socket.getInputStream();
+			ByteArrayOutputStream answer = new ByteArrayOutputStream();
+			in.transferTo(answer);
+			return answer.toString(StandardCharsets.UTF_8);
+		}
+	}
+
+}
