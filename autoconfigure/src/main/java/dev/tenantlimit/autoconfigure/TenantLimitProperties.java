@@ -584,9 +584,10 @@ public class TenantLimitProperties {
 		private List<String> excludePaths = new ArrayList<>(List.of("/actuator/**", "/error"));
 
 		/**
-		 * Whether requests without credentials pass unlimited instead of being answered with 401. A
-		 * user signed in by the application's own security whose authentication names no tenant is
-		 * not anonymous: 401, unless of an exempt role.
+		 * Whether requests without credentials pass instead of being answered with 401: unlimited,
+		 * or limited per client address by {@code tenantlimit.anonymous.quotas}. A user signed in
+		 * by the application's own security whose authentication names no tenant is not
+		 * anonymous: 401, unless of an exempt role.
 		 */
 		private boolean allowAnonymous;
 
@@ -983,7 +984,7 @@ public class TenantLimitProperties {
 		 * ({@code spring.config.additional-location}, {@code spring.config.location},
 		 * {@code spring.config.import} with {@code file:} or {@code configtree:}, such as a
 		 * mounted ConfigMap) applies without a restart: default quotas, exclusions, anonymous
-		 * access, unknown tenants, exempt tenants and roles, dry-run and fail mode.
+		 * access and its quotas, unknown tenants, exempt tenants and roles, dry-run and fail mode.
 		 */
 		private boolean enabled = true;
 

@@ -172,7 +172,8 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 		Quota quota = batch.quota();
 		int shards = quota.shards();
 		for (int shard = 0; shard < shards; shard++) {
-			List<Object> args = new ArrayList<>(this.scriptArguments.writeBackHead(quota, shard, shards));
+			List<Object> head = this.scriptArguments.writeBackHead(quota, shard, shards);
+			List<Object> args = new ArrayList<>(head);
 			for (int i = 0; i < batch.ages().length; i++) {
 				long count = part(batch.counts()[i], shard, shards);
 				if (count > 0) {
@@ -180,7 +181,7 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 					args.add(Long.toString(count));
 				}
 			}
-			if (args.size() > 5) {
+			if (args.size() > head.size()) {
 				runForLong(WRITE_BACK, List.of(key(batch.tenantId(), quota, shard, shards)), args.toArray(),
 						"Redis could not take the write-back: ");
 			}

@@ -15,9 +15,11 @@ import jakarta.servlet.http.HttpServletResponse;
  * Requests without credentials, let in by {@code allow-anonymous}, limited per client address by
  * {@code tenantlimit.anonymous.quotas}: counted like a tenant's (same script, leases, fallback),
  * under {@code @<address>}, a name no tenant can have. The address is the request's remote
- * address, which is the client's once Boot's forwarded-header handling
- * ({@code server.forward-headers-strategy}) is on, and never a raw {@code X-Forwarded-For}.
- * The application sees no tenant, and metrics count these requests without a tenant tag.
+ * address as the container reports it (with {@code server.forward-headers-strategy}, what the
+ * trusted proxies said), read as an IP literal: IPv4 per address, IPv6 per /64 (a client
+ * usually holds a whole /64), anything else (no address, a name) in one shared {@code unknown}
+ * count, so no client picks the text of its counter. The application sees no tenant, and metrics
+ * count these requests as they count any request without a tenant.
  */
 final class AnonymousLimits {
 
@@ -46,7 +48,7 @@ final class AnonymousLimits {
 		if (quotas.isEmpty()) {
 			return new Passage(true, RequestObserver.BYPASSED, null, null, null);
 		}
-		String address = request.getRemoteAddr();
+		String address = ClientAddresses.counted(request.getRemoteAddr());
 		RateLimitDecision decision;
 		long start = System.nanoTime();
 		try {
@@ -64,7 +66,8 @@ final class AnonymousLimits {
 			this.problems.clientQuotaExceeded(request, response, address, decision);
 			return Passage.refused(decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED, null);
 		}
-		String outcome = !decision.allowed() ? RequestObserver.DRY_RUN_DENIED
+		boolean wouldRefuse = !decision.allowed() || !decision.shadowViolated().isEmpty();
+		String outcome = wouldRefuse ? RequestObserver.DRY_RUN_DENIED
 				: decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED;
 		return new Passage(true, outcome, null, null, null);
 	}

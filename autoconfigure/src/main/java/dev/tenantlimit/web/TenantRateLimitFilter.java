@@ -204,8 +204,9 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		if (tenantId == null) {
 			// allow-anonymous lets through who sent no credentials, not a signed-in user named no tenant
 			boolean signedIn = TenantSecurityContext.PRESENT && TenantSecurityContext.isSignedIn();
-			if (this.settings.allowAnonymous() && !signedIn) {
-				return this.anonymous.decide(this.settings, request, response);
+			Settings settings = this.settings;
+			if (settings.allowAnonymous() && !signedIn) {
+				return this.anonymous.decide(settings, request, response);
 			}
 			if (signedIn && hasExemptRole(request)) {
 				return new Passage(true, RequestObserver.BYPASSED, null, null, null);
@@ -334,8 +335,9 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	 *
 	 * @param excludePaths Ant-style patterns of paths never limited nor attributed
 	 * @param defaultQuotas quotas of tenants that have none of their own
-	 * @param allowAnonymous whether requests without credentials pass unlimited instead of 401 (a
-	 * signed-in user whose authentication names no tenant still gets 401, unless of an exempt role)
+	 * @param allowAnonymous whether requests without credentials pass instead of 401, limited by
+	 * {@code anonymousQuotas} (a signed-in user whose authentication names no tenant still gets
+	 * 401, unless of an exempt role)
 	 * @param dryRun whether to only report what would be refused
 	 * @param legacyHeaders whether to add {@code X-RateLimit-*} headers
 	 * @param exemptTenants tenants never limited
