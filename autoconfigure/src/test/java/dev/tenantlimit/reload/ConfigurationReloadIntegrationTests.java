@@ -22,10 +22,9 @@ import dev.tenantlimit.testapp.TestApplication;
 import dev.tenantlimit.testapp.TestServices;
 import dev.tenantlimit.testapp.TestTokens;
 import dev.tenantlimit.web.TenantRateLimitFilter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +48,8 @@ class ConfigurationReloadIntegrationTests {
 
 	private static final Duration WITHIN = Duration.ofSeconds(10);
 
-	private static SharedDatabase database;
+	@RegisterExtension
+	static final SharedDatabase database = new SharedDatabase();
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -59,16 +59,6 @@ class ConfigurationReloadIntegrationTests {
 	private ConfigurableApplicationContext instance;
 
 	private String tenant;
-
-	@BeforeAll
-	static void createDatabase() {
-		database = new SharedDatabase();
-	}
-
-	@AfterAll
-	static void dropDatabase() {
-		database.close();
-	}
 
 	@AfterEach
 	void stop() {

@@ -9,6 +9,9 @@ import dev.tenantlimit.jdbc.JdbcTenantStore;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,15 +21,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A private PostgreSQL schema with TenantLimit's tables, made by the test before any instance
- * starts (instances that start together would race to create them), and dropped again.
+ * starts (instances that start together would race to create them), and dropped again. A JUnit
+ * extension: {@code @RegisterExtension static SharedDatabase database = new SharedDatabase();}
+ * makes it before the class's tests and drops it after them.
  */
-public final class SharedDatabase implements AutoCloseable {
+public final class SharedDatabase implements BeforeAllCallback, AfterAllCallback {
 
-	private final String url;
+	private String url;
 
-	private final JdbcTenantStore store;
+	private JdbcTenantStore store;
 
-	public SharedDatabase() {
+	@Override
+	public void beforeAll(ExtensionContext context) {
 		this.url = TestDatabases.postgresUrl();
 		DataSource dataSource = TestDatabases.dataSource(this.url);
 		new ResourceDatabasePopulator(new ClassPathResource("dev/tenantlimit/jdbc/schema-postgresql.sql"))
@@ -52,8 +58,10 @@ public final class SharedDatabase implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
-		TestDatabases.drop(this.url);
+	public void afterAll(ExtensionContext context) {
+		if (this.url != null) {
+			TestDatabases.drop(this.url);
+		}
 	}
 
 }

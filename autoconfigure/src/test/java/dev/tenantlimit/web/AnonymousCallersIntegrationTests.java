@@ -19,6 +19,7 @@ import dev.tenantlimit.testapp.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -34,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AnonymousCallersIntegrationTests {
 
-	private static SharedDatabase database;
+	@RegisterExtension
+	static final SharedDatabase database = new SharedDatabase();
 
 	private static ConfigurableApplicationContext instance;
 
@@ -42,7 +44,6 @@ class AnonymousCallersIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		database = new SharedDatabase();
 		List<String> properties = new ArrayList<>(database.properties());
 		properties.addAll(List.of("server.port=0", "tenantlimit.jwt.secret=" + TestTokens.SECRET,
 				"spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + TestServices.redisPort(),
@@ -57,7 +58,6 @@ class AnonymousCallersIntegrationTests {
 	@AfterAll
 	static void stop() {
 		instance.close();
-		database.close();
 	}
 
 	@Test

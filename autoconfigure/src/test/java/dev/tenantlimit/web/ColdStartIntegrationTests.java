@@ -11,10 +11,9 @@ import dev.tenantlimit.testapp.SharedDatabase;
 import dev.tenantlimit.testapp.TestServices;
 import dev.tenantlimit.testapp.TestTokens;
 import dev.tenantlimit.testapp.Traffic;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,19 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ColdStartIntegrationTests {
 
-	private static SharedDatabase database;
+	@RegisterExtension
+	static final SharedDatabase database = new SharedDatabase();
 
 	private final List<InstanceProcess> instances = new ArrayList<>();
-
-	@BeforeAll
-	static void createDatabase() {
-		database = new SharedDatabase();
-	}
-
-	@AfterAll
-	static void dropDatabase() {
-		database.close();
-	}
 
 	@AfterEach
 	void stopAll() throws Exception {

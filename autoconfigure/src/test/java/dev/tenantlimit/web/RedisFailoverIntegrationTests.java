@@ -16,10 +16,9 @@ import dev.tenantlimit.testapp.SharedDatabase;
 import dev.tenantlimit.testapp.TestApplication;
 import dev.tenantlimit.testapp.TestTokens;
 import dev.tenantlimit.testapp.Traffic;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Status;
@@ -41,7 +40,8 @@ class RedisFailoverIntegrationTests {
 	/** redis.timeout (1 s) plus scheduling on a busy two-core machine. */
 	private static final Duration LATENCY_BOUND = Duration.ofMillis(2500);
 
-	private static SharedDatabase database;
+	@RegisterExtension
+	static final SharedDatabase database = new SharedDatabase();
 
 	private PrivateRedisSentinels redis;
 
@@ -51,16 +51,6 @@ class RedisFailoverIntegrationTests {
 
 	/** Stopped first after each test, also when it failed half-way. */
 	private Traffic.Load load;
-
-	@BeforeAll
-	static void createDatabase() {
-		database = new SharedDatabase();
-	}
-
-	@AfterAll
-	static void dropDatabase() {
-		database.close();
-	}
 
 	@AfterEach
 	void stop() throws Exception {

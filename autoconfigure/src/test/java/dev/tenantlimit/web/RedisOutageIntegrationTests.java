@@ -16,9 +16,8 @@ import dev.tenantlimit.testapp.SharedDatabase;
 import dev.tenantlimit.testapp.TestApplication;
 import dev.tenantlimit.testapp.TestTokens;
 import dev.tenantlimit.testapp.Traffic;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,21 +43,12 @@ class RedisOutageIntegrationTests {
 	/** redis.timeout (1 s) plus scheduling on a busy two-core machine. */
 	private static final Duration LATENCY_BOUND = Duration.ofMillis(2500);
 
-	private static SharedDatabase database;
+	@RegisterExtension
+	static final SharedDatabase database = new SharedDatabase();
 
 	private PrivateRedisServer redis;
 
 	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
-
-	@BeforeAll
-	static void createDatabase() {
-		database = new SharedDatabase();
-	}
-
-	@AfterAll
-	static void dropDatabase() {
-		database.close();
-	}
 
 	@AfterEach
 	void stop() throws Exception {
