@@ -151,6 +151,8 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 		this.limiter.setExpiryJitter(Duration.ofSeconds(10));
 		List<Quota> quotas = List.of(Quota.of(10, Duration.ofMinutes(1)), Quota.of(100, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_COUNTER, 0));
 		java.util.Set<Long> differences = new java.util.HashSet<>();
+		long mostOverLog = 0;
+		long mostOverCounter = 0;
 		for (int i = 0; i < 5; i++) {
 			String tenant = "jitter-" + i;
 			this.limiter.tryAcquire(tenant, quotas);
@@ -161,7 +163,12 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 			assertThat(log).isBetween(59_000L, 71_000L);
 			assertThat(counter).isBetween(65_000L, 77_000L);
 			differences.add(Math.abs(counter - 6000 - log) / 100);
+			mostOverLog = Math.max(mostOverLog, log - 61_000);
+			mostOverCounter = Math.max(mostOverCounter, counter - 67_000);
 		}
+		// each key gets a jitter of its own: in five draws of up to 10 s, one is above a second
+		assertThat(mostOverLog).as("the log's jitter").isGreaterThan(1000);
+		assertThat(mostOverCounter).as("the counter's jitter").isGreaterThan(1000);
 		// without jitter every difference would be the same (the sub-window, 6 s): here they spread
 		assertThat(differences).hasSizeGreaterThan(1);
 	}
