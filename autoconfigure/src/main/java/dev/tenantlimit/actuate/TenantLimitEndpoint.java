@@ -101,6 +101,7 @@ public class TenantLimitEndpoint {
 		}
 		map.put("shards", quota.shards());
 		map.put("lease", quota.lease());
+		map.put("cost", quota.cost());
 		return map;
 	}
 

@@ -152,13 +152,24 @@ final class AdminRequests {
 		if (shards < 1 || shards > Quota.MAX_SHARDS || moreShardsThanLimit) {
 			errors.add(at + ".shards must be from 1 to " + Quota.MAX_SHARDS + " and at most the limit");
 		}
+		long cost = (request.cost() != null) ? request.cost() : 1;
+		if (cost < 1 || cost > MAX_COUNT) {
+			errors.add(at + ".cost must be a whole number from 1 to " + MAX_COUNT);
+		}
 		if (errors.size() > before) {
 			return null;
 		}
 		try {
 			List<String> methods = (request.methods() != null) ? request.methods() : List.of();
-			return new Quota(null, request.limit(), window, path, new LinkedHashSet<>(methods),
-					Boolean.TRUE.equals(request.shadow()), algorithm, burst, shards, !Boolean.FALSE.equals(request.lease()));
+			Quota quota = new Quota(null, request.limit(), window, path, new LinkedHashSet<>(methods),
+					Boolean.TRUE.equals(request.shadow()), algorithm, burst, shards, !Boolean.FALSE.equals(request.lease()),
+					cost);
+			if (cost > quota.largestCost()) {
+				errors.add(at + ".cost must be at most " + quota.largestCost()
+						+ ": what the quota holds when full (its burst or limit, divided by its shards)");
+				return null;
+			}
+			return quota;
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {
 			errors.add(at + ".methods must be HTTP methods (GET, POST, ...)");

@@ -19,15 +19,17 @@ import org.jspecify.annotations.Nullable;
  * for every quota of a tenant or plan
  * @param lease whether a hot tenant's permits of this quota may be reserved in batches; true when
  * absent
+ * @param cost units of the limit one matching request uses, 1 when absent; at most what one shard
+ * holds (the burst or limit divided by the shards)
  */
 public record QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
 		@Nullable List<String> methods, @Nullable Boolean shadow, @Nullable String algorithm, @Nullable Long burst,
-		@Nullable Integer shards, @Nullable Boolean lease) {
+		@Nullable Integer shards, @Nullable Boolean lease, @Nullable Long cost) {
 
 	/** A quota request with the default algorithm, burst and shards. */
 	public QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
 			@Nullable List<String> methods, @Nullable Boolean shadow) {
-		this(limit, window, path, methods, shadow, null, null, null, null);
+		this(limit, window, path, methods, shadow, null, null, null, null, null);
 	}
 
 }

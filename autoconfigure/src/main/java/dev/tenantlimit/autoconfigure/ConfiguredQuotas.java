@@ -53,15 +53,22 @@ final class ConfiguredQuotas {
 			throw new InvalidConfigurationPropertyValueException(name + ".path",
 					properties.getPath(), "The path " + pathProblem);
 		}
+		Quota quota;
 		try {
-			return new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
+			quota = new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
 					new LinkedHashSet<>(properties.getMethods()), properties.isShadow(), properties.getAlgorithm(),
-					properties.getBurst(), properties.getShards(), properties.isLease());
+					properties.getBurst(), properties.getShards(), properties.isLease(), properties.getCost());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(name,
 					properties.getLimit() + " per " + properties.getWindow(), ex.getMessage());
 		}
+		if (quota.cost() > quota.largestCost()) {
+			throw new InvalidConfigurationPropertyValueException(name + ".cost", quota.cost(),
+					"A request may cost at most what the quota holds when full (its burst or limit, divided by its shards): "
+							+ quota.largestCost());
+		}
+		return quota;
 	}
 
 }

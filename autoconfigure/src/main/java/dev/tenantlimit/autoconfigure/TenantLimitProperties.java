@@ -203,7 +203,7 @@ public class TenantLimitProperties {
 	public static class QuotaProperties {
 
 		/**
-		 * Requests admitted per window.
+		 * Units admitted per window: requests, unless a request costs more than one.
 		 */
 		private long limit = 100;
 
@@ -248,6 +248,20 @@ public class TenantLimitProperties {
 		 * from memory (tenantlimit.lease.*); false decides every request in Redis.
 		 */
 		private boolean lease = true;
+
+		/**
+		 * Units of the limit one matching request uses (a report that costs 10); at most the
+		 * limit (the burst of a token bucket).
+		 */
+		private long cost = 1;
+
+		public long getCost() {
+			return this.cost;
+		}
+
+		public void setCost(long cost) {
+			this.cost = cost;
+		}
 
 		public boolean isLease() {
 			return this.lease;

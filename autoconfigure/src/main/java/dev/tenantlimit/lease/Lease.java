@@ -95,13 +95,13 @@ final class Lease {
 	 * on permits the others reserved after this one heard from Redis.
 	 */
 	RateLimitDecision decision(long now, int instances) {
-		long othersMayHold = 2L * Math.max(0, instances - 1) * this.size;
+		long othersMayHoldPermits = 2L * Math.max(0, instances - 1) * this.size;
 		Duration elapsed = Duration.ofNanos(Math.max(0, now - this.received));
 		List<QuotaUsage> counted = this.reservation.decision().usages();
 		List<QuotaUsage> usages = new ArrayList<>(counted.size());
 		for (QuotaUsage usage : counted) {
 			Duration reset = usage.resetAfter().minus(elapsed);
-			long used = Math.min(usage.quota().capacity(), usage.used() + othersMayHold);
+			long used = Math.min(usage.quota().capacity(), usage.used() + othersMayHoldPermits * usage.quota().cost());
 			usages.add(new QuotaUsage(usage.quota(), Math.max(used, usage.used()), reset.isNegative() ? Duration.ZERO : reset,
 					false));
 		}

@@ -36,7 +36,7 @@ final class LeaseSizes {
 	/**
 	 * The largest batch a set of quotas may give at once: for each quota the larger of what it
 	 * grants in one lease at its full rate and a hundredth of its limit (a token bucket's size),
-	 * the smallest of those.
+	 * in requests of its cost, the smallest of those.
 	 * A quota of a low rate and a small limit (100 a minute) gives less than two: it admits too
 	 * little for a lease to save Redis calls (refusals are the deny cache's), and permits held in
 	 * a lease when its traffic moves elsewhere would be a large part of its limit, refused to the
@@ -48,7 +48,7 @@ final class LeaseSizes {
 		for (Quota quota : quotas) {
 			long perLease = (long) ((double) quota.limit() * duration.toNanos() / quota.window().toNanos());
 			// capacity: a token bucket smaller than its limit holds no more than its size
-			largest = Math.min(largest, Math.max(perLease, quota.capacity() / LIMIT_PARTS));
+			largest = Math.min(largest, Math.max(perLease, quota.capacity() / LIMIT_PARTS) / quota.cost());
 		}
 		return largest;
 	}

@@ -28,10 +28,11 @@ public class LocalAdmissions {
 
 	private final LongAdder pending = new LongAdder();
 
-	/** Record one admitted request under every quota it was counted in. */
+	/** Record one admitted request under every quota it was counted in (its cost in each). */
 	public void record(String tenantId, List<Quota> quotas, long nanoTime) {
 		for (Quota quota : quotas) {
-			this.tallies.computeIfAbsent(new Key(tenantId, quota), (key) -> new Tally(quota, nanoTime)).record(nanoTime);
+			this.tallies.computeIfAbsent(new Key(tenantId, quota), (key) -> new Tally(quota, nanoTime))
+				.record(nanoTime, quota.cost());
 		}
 		this.pending.increment();
 	}
@@ -70,7 +71,7 @@ public class LocalAdmissions {
 	 * @param tenantId the tenant
 	 * @param quota the quota they were counted in (its full limit, not a share)
 	 * @param ages how long before the drain each group was admitted, at the latest (nanoseconds)
-	 * @param counts how many requests each group holds
+	 * @param counts how many units each group holds (requests times the quota's cost)
 	 */
 	public record Batch(String tenantId, Quota quota, long[] ages, long[] counts) {
 
@@ -107,14 +108,14 @@ public class LocalAdmissions {
 			this.slots = new AtomicLongArray((int) (this.spanNanos / this.bucketNanos) + 2);
 		}
 
-		void record(long nanoTime) {
+		void record(long nanoTime, long units) {
 			this.lastRecorded = nanoTime;
 			long bucket = Math.floorDiv(nanoTime, this.bucketNanos);
 			int slot = (int) Math.floorMod(bucket, (long) this.slots.length());
 			while (true) {
 				long packed = this.slots.get(slot);
 				// a slot of an older bucket holds admissions older than the window: overwrite them
-				long next = (number(packed) == (int) bucket) ? packed + (1L << 32) : pack(bucket, 1);
+				long next = (number(packed) == (int) bucket) ? packed + (units << 32) : pack(bucket, units);
 				if (this.slots.compareAndSet(slot, packed, next)) {
 					return;
 				}

@@ -59,24 +59,24 @@ public class LocalFallback implements RateLimiter {
 		for (Quota quota : quotas) {
 			shares.add((instances == 1) ? quota : quota.share(instances));
 		}
-		List<Allowance> taken = new ArrayList<>(quotas.size());
+		List<Allowance.Taken> taken = new ArrayList<>(quotas.size());
 		for (int i = 0; i < quotas.size(); i++) {
 			Allowance allowance = allowance(tenantId, quotas.get(i), instances, now);
 			if (allowance == null) {
 				continue;
 			}
-			if (!allowance.tryTake(now)) {
-				taken.forEach(Allowance::giveBack);
+			if (!allowance.tryTake(now, quotas.get(i).cost())) {
+				taken.forEach(Allowance.Taken::giveBack);
 				return exhausted(shares, i, Duration.ofNanos(allowance.until() - now));
 			}
-			taken.add(allowance);
+			taken.add(new Allowance.Taken(allowance, quotas.get(i).cost()));
 		}
 		RateLimitDecision decision = this.local.tryAcquire(tenantId, shares);
 		if (decision.allowed()) {
 			this.admissions.record(tenantId, quotas, now);
 		}
 		else {
-			taken.forEach(Allowance::giveBack);
+			taken.forEach(Allowance.Taken::giveBack);
 		}
 		return decision.asFallback();
 	}
@@ -140,8 +140,17 @@ public class LocalFallback implements RateLimiter {
 		return new RateLimitDecision(false, usages, wait, true);
 	}
 
-	/** Requests this instance may still admit until {@code until} (nanoTime); none left below 1. */
+	/** Units this instance may still admit until {@code until} (nanoTime); none left below 0. */
 	private static final class Allowance {
+
+		/** What one request took from an allowance, to give back when another quota refuses it. */
+		record Taken(Allowance allowance, long units) {
+
+			void giveBack() {
+				this.allowance.left.addAndGet(this.units);
+			}
+
+		}
 
 		private final AtomicLong left;
 
@@ -156,19 +165,15 @@ public class LocalFallback implements RateLimiter {
 			return this.until;
 		}
 
-		boolean tryTake(long now) {
+		boolean tryTake(long now, long units) {
 			if (now - this.until >= 0) {
 				return true;
 			}
-			if (this.left.decrementAndGet() >= 0) {
+			if (this.left.addAndGet(-units) >= 0) {
 				return true;
 			}
-			this.left.incrementAndGet();
+			this.left.addAndGet(units);
 			return false;
-		}
-
-		void giveBack() {
-			this.left.incrementAndGet();
 		}
 
 	}

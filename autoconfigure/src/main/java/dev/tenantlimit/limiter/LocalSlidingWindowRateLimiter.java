@@ -100,7 +100,7 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 	/** The state of one quota's counter. */
 	interface Counter {
 
-		/** 0 when one more request fits now, else how long until it does. */
+		/** 0 when one more request (its cost in units) fits now, else how long until it does. */
 		long waitNanos(Quota quota, long now);
 
 		void record(Quota quota, long now);
@@ -122,12 +122,17 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 			while (!this.log.isEmpty() && this.log.peekFirst() <= now - window) {
 				this.log.pollFirst();
 			}
-			if (this.log.size() < quota.limit()) {
+			if (this.log.size() + quota.cost() <= quota.limit()) {
 				return 0;
 			}
-			// the entry that must leave before one more fits; with a lowered limit not the oldest
+			// the entry that must leave before one more request fits: the (size + cost - limit)th
+			// oldest; with a lowered limit or a cost above one not the oldest
+			long index = this.log.size() + quota.cost() - quota.limit() - 1;
+			if (index >= this.log.size()) {
+				return window;
+			}
 			Iterator<Long> entries = this.log.iterator();
-			for (long i = 0; i < this.log.size() - quota.limit(); i++) {
+			for (long i = 0; i < index; i++) {
 				entries.next();
 			}
 			return Math.max(1, entries.next() + window - now);
@@ -135,7 +140,9 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 
 		@Override
 		public void record(Quota quota, long now) {
-			this.log.addLast(now);
+			for (long unit = 0; unit < quota.cost(); unit++) {
+				this.log.addLast(now);
+			}
 		}
 
 		@Override
@@ -179,7 +186,8 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 
 		@Override
 		public long waitNanos(Quota quota, long now) {
-			if (estimate(quota, now) + 1 <= quota.limit()) {
+			long cost = quota.cost();
+			if (estimate(quota, now) + cost <= quota.limit()) {
 				return 0;
 			}
 			long sub = quota.window().toNanos() / this.n;
@@ -190,8 +198,8 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 			}
 			for (int k = 0; k <= this.n; k++) {
 				long oldest = this.counts.getOrDefault(current - this.n + k, 0L);
-				if (after + 1 <= quota.limit()) {
-					double gone = (oldest > 0) ? Math.max(0, 1 - (double) (quota.limit() - 1 - after) / oldest) : 0;
+				if (after + cost <= quota.limit()) {
+					double gone = (oldest > 0) ? Math.max(0, 1 - (double) (quota.limit() - cost - after) / oldest) : 0;
 					return Math.max(1, (long) Math.ceil((current + k + gone) * sub - now) + 1);
 				}
 				after -= this.counts.getOrDefault(current - this.n + k + 1, 0L);
@@ -202,7 +210,7 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 		@Override
 		public void record(Quota quota, long now) {
 			long sub = quota.window().toNanos() / this.n;
-			this.counts.merge(Math.floorDiv(now, sub), 1L, Long::sum);
+			this.counts.merge(Math.floorDiv(now, sub), quota.cost(), Long::sum);
 		}
 
 		@Override
@@ -239,15 +247,15 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 		@Override
 		public long waitNanos(Quota quota, long now) {
 			double available = tokens(quota, now);
-			if (available >= 1) {
+			if (available >= quota.cost()) {
 				return 0;
 			}
-			return Math.max(1, (long) Math.ceil((1 - available) * quota.window().toNanos() / quota.limit()));
+			return Math.max(1, (long) Math.ceil((quota.cost() - available) * quota.window().toNanos() / quota.limit()));
 		}
 
 		@Override
 		public void record(Quota quota, long now) {
-			this.tokens = tokens(quota, now) - 1;
+			this.tokens = tokens(quota, now) - quota.cost();
 			this.updated = now;
 		}
 

@@ -10,12 +10,12 @@ import org.jspecify.annotations.Nullable;
 
 
 /**
- * At most {@code limit} requests in any interval of length {@code window}, counted over the
- * requests whose path matches {@code path} and whose method is in {@code methods} (all methods
- * when empty).
+ * At most {@code limit} units in any interval of length {@code window}, counted over the requests
+ * whose path matches {@code path} and whose method is in {@code methods} (all methods when empty);
+ * each such request uses {@code cost} units, one by default.
  *
  * @param id the stored id, or {@code null} for a quota from configuration
- * @param limit requests admitted per window, at least 1
+ * @param limit units admitted per window (requests, when the cost is 1), at least 1
  * @param window length of the sliding window, at least one second
  * @param path Ant-style path pattern, {@code /**} for every path
  * @param methods upper-case HTTP methods; empty for every method
@@ -27,9 +27,11 @@ import org.jspecify.annotations.Nullable;
  * spread over, each enforcing its share of the limit; 1 for one key, the exact default
  * @param lease whether an instance may reserve this quota's permits in batches for a hot tenant
  * (every permit still counted in Redis before it is used); false decides every request in Redis
+ * @param cost units of the limit one matching request uses, at least 1 (1: the limit counts
+ * requests); {@code used} and {@code remaining} are in units
  */
 public record Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods,
-		boolean shadow, Algorithm algorithm, long burst, int shards, boolean lease) {
+		boolean shadow, Algorithm algorithm, long burst, int shards, boolean lease, long cost) {
 
 	/** Pattern that matches every path. */
 	public static final String ALL_PATHS = "/**";
@@ -61,6 +63,15 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 			throw new IllegalArgumentException(
 					"shards must be from 1 to " + MAX_SHARDS + " and at most the limit, was " + shards);
 		}
+		if (cost < 1) {
+			throw new IllegalArgumentException("cost must be at least 1, was " + cost);
+		}
+	}
+
+	/** A quota where each request costs one unit. */
+	public Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods, boolean shadow,
+			Algorithm algorithm, long burst, int shards, boolean lease) {
+		this(id, limit, window, path, methods, shadow, algorithm, burst, shards, lease, 1);
 	}
 
 	/** A quota that may be leased. */
@@ -119,29 +130,43 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	public Quota share(int instances) {
 		long burstShare = (this.burst > 0) ? Math.max(1, this.burst / instances) : 0;
 		return new Quota(this.id, Math.max(1, this.limit / instances), this.window, this.path, this.methods,
-				this.shadow, this.algorithm, burstShare, 1, this.lease);
+				this.shadow, this.algorithm, burstShare, 1, this.lease, this.cost);
 	}
 
 	/** This quota counted by another algorithm ({@code burst} is dropped unless a token bucket). */
 	public Quota withAlgorithm(Algorithm newAlgorithm, long newBurst) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, newAlgorithm,
-				newBurst, this.shards, this.lease);
+				newBurst, this.shards, this.lease, this.cost);
 	}
 
 	/** This quota spread over {@code newShards} keys. */
 	public Quota withShards(int newShards) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, newShards, this.lease);
+				this.burst, newShards, this.lease, this.cost);
 	}
 
 	/** This quota with leases allowed or not. */
 	public Quota withLease(boolean newLease) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, newLease);
+				this.burst, this.shards, newLease, this.cost);
+	}
+
+	/** This quota with each request using {@code newCost} units. */
+	public Quota withCost(long newCost) {
+		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
+				this.burst, this.shards, this.lease, newCost);
 	}
 
 	/**
-	 * Requests a full quota holds: the bucket size for a token bucket with a burst, else the limit.
+	 * The most a request may cost: what the smallest shard holds when full. A request that costs
+	 * more could never be admitted.
+	 */
+	public long largestCost() {
+		return capacity() / this.shards;
+	}
+
+	/**
+	 * Units a full quota holds: the bucket size for a token bucket with a burst, else the limit.
 	 */
 	public long capacity() {
 		return (this.burst > 0) ? this.burst : this.limit;
@@ -152,7 +177,7 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 		return this.limit == other.limit && this.window.equals(other.window) && this.path.equals(other.path)
 				&& this.methods.equals(other.methods) && this.shadow == other.shadow
 				&& this.algorithm == other.algorithm && this.burst == other.burst && this.shards == other.shards
-				&& this.lease == other.lease;
+				&& this.lease == other.lease && this.cost == other.cost;
 	}
 
 	/**

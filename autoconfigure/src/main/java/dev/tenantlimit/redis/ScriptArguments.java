@@ -68,11 +68,11 @@ final class ScriptArguments {
 	/**
 	 * ARGV of sliding_window.lua: the member (empty to only read), the deadline, the permits
 	 * wanted, the lease in µs (0 for one request decided now), whether the first permit is used
-	 * now, six per quota.
+	 * now, seven per quota.
 	 */
 	Object[] decision(String member, long deadline, int permits, long leaseMicros, boolean firstNow,
 			List<Quota> quotas, int shard, int shards) {
-		Object[] args = new Object[5 + 6 * quotas.size()];
+		Object[] args = new Object[5 + 7 * quotas.size()];
 		args[0] = member;
 		args[1] = Long.toString(deadline);
 		args[2] = Integer.toString(permits);
@@ -80,13 +80,14 @@ final class ScriptArguments {
 		args[4] = firstNow ? "1" : "0";
 		for (int i = 0; i < quotas.size(); i++) {
 			Quota quota = quotas.get(i);
-			int at = 5 + 6 * i;
+			int at = 5 + 7 * i;
 			args[at] = algorithmCode(quota);
 			args[at + 1] = Long.toString(part(quota.limit(), shard, shards));
 			args[at + 2] = Long.toString(quota.window().toNanos() / 1000);
 			args[at + 3] = quota.shadow() ? "1" : "0";
 			args[at + 4] = extra(quota, shard, shards);
 			args[at + 5] = jitter();
+			args[at + 6] = Long.toString(quota.cost());
 		}
 		return args;
 	}
@@ -98,9 +99,9 @@ final class ScriptArguments {
 				this.instanceId + ":wb" + this.sequence.incrementAndGet() + ':', jitter());
 	}
 
-	/** ARGV of return_permits.lua: the lease's member, first unused entry, count, end, three per quota. */
+	/** ARGV of return_permits.lua: the lease's member, first unused permit, count, end, four per quota. */
 	Object[] release(String member, int firstUnused, int unused, long endMicros, List<Quota> quotas) {
-		Object[] args = new Object[4 + 3 * quotas.size()];
+		Object[] args = new Object[4 + 4 * quotas.size()];
 		args[0] = member;
 		// sliding_window.lua numbers a lease's entries from 1
 		args[1] = Integer.toString(firstUnused + 1);
@@ -108,10 +109,11 @@ final class ScriptArguments {
 		args[3] = Long.toString(endMicros);
 		for (int i = 0; i < quotas.size(); i++) {
 			Quota quota = quotas.get(i);
-			int at = 4 + 3 * i;
+			int at = 4 + 4 * i;
 			args[at] = algorithmCode(quota);
 			args[at + 1] = Long.toString(quota.window().toNanos() / 1000);
 			args[at + 2] = extra(quota, 0, 1);
+			args[at + 3] = Long.toString(quota.cost());
 		}
 		return args;
 	}

@@ -30,6 +30,8 @@ ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS burst BIGINT NOT NULL DEFAULT 0 CH
 ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS shards INT NOT NULL DEFAULT 1 CHECK (shards >= 1);
 -- Added by TenantLimit 0.3.
 ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS lease BOOLEAN NOT NULL DEFAULT TRUE;
+-- Added by TenantLimit 0.4.
+ALTER TABLE tl_quota ADD COLUMN IF NOT EXISTS cost BIGINT NOT NULL DEFAULT 1 CHECK (cost >= 1);
 CREATE INDEX IF NOT EXISTS tl_quota_tenant_idx ON tl_quota (tenant_id);
 CREATE INDEX IF NOT EXISTS tl_quota_plan_idx ON tl_quota (plan);
 

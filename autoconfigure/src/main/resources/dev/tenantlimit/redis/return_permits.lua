@@ -3,14 +3,16 @@
 -- The instance sends this only once no permit of the lease can be used any more.
 --
 -- KEYS[i]   the keys of the lease's quotas
--- ARGV[1]   the lease's member (sliding_window.lua's ARGV[1]); its entries are member:1 .. member:n
--- ARGV[2]   the first unused entry's number
--- ARGV[3]   how many permits are unused (the entries from ARGV[2] on)
+-- ARGV[1]   the lease's member (sliding_window.lua's ARGV[1]); permit p's entries in a log are
+--           member:(p-1)*cost+1 .. member:p*cost
+-- ARGV[2]   the first unused permit's number (from 1)
+-- ARGV[3]   how many permits are unused (those from ARGV[2] on)
 -- ARGV[4]   the lease's end on Redis's clock (µs): where its permits were counted
--- then three per quota i, from ARGV[3i + 2]: algorithm (1 log, 2 counter, 3 bucket), window in µs,
---           extra (sliding counter: sub-windows; token bucket: bucket size; log: unused)
+-- then four per quota i, from ARGV[4i + 1]: algorithm (1 log, 2 counter, 3 bucket), window in µs,
+--           extra (sliding counter: sub-windows; token bucket: bucket size; log: unused), and
+--           cost (units of one permit)
 --
--- Reply: the number of permits given back over all quotas. A key that expired or was reset in the
+-- Reply: the number of units given back over all quotas. A key that expired or was reset in the
 -- meantime gets nothing back (no count below zero, no bucket above its size), nor does a bucket
 -- written since the lease.
 
@@ -20,18 +22,19 @@ if count < 1 then
   return 0
 end
 for i = 1, #KEYS do
-  local key, algorithm = KEYS[i], tonumber(ARGV[3 * i + 2])
-  local window, extra = tonumber(ARGV[3 * i + 3]), tonumber(ARGV[3 * i + 4])
+  local key, algorithm = KEYS[i], tonumber(ARGV[4 * i + 1])
+  local window, extra, cost = tonumber(ARGV[4 * i + 2]), tonumber(ARGV[4 * i + 3]), tonumber(ARGV[4 * i + 4])
+  local units = count * cost
   if algorithm == 1 then
     local members = {}
-    for n = first, first + count - 1 do
+    for n = (first - 1) * cost + 1, (first - 1 + count) * cost do
       members[#members + 1] = member .. ':' .. n
     end
     returned = returned + redis.call('ZREM', key, unpack(members))
   elseif algorithm == 2 then
     local field = string.format('%.0f', math.floor(at / math.floor(window / extra)))
     local counted = tonumber(redis.call('HGET', key, field) or '0')
-    local back = math.min(counted, count)
+    local back = math.min(counted, units)
     if back > 0 then
       redis.call('HINCRBY', key, field, -back)
       returned = returned + back
@@ -42,7 +45,7 @@ for i = 1, #KEYS do
     local state = redis.call('HMGET', key, 'tokens', 'ts')
     if state[1] and state[2] == string.format('%.0f', at) then
       local tokens = state[1]
-      local back = math.min(count, extra - tonumber(tokens))
+      local back = math.min(units, extra - tonumber(tokens))
       if back > 0 then
         redis.call('HSET', key, 'tokens', string.format('%.17g', tonumber(tokens) + back))
         returned = returned + back

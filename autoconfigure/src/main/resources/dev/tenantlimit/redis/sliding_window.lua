@@ -8,23 +8,25 @@
 -- ARGV[2]      deadline on Redis's clock (µs), 0 for none: a call that runs later than this was
 --              given up by the instance that sent it (it decided without Redis), so it records
 --              nothing; a late call is never counted twice
--- ARGV[3]      permits wanted (>= 1): 1 for one request, more to reserve a lease
+-- ARGV[3]      permits wanted (>= 1): 1 for one request, more to reserve a lease; a permit is
+--              one request, which uses `cost` units of each quota
 -- ARGV[4]      lease length in µs (0 without a lease): the latest time after `now` at which the
 --              instance may use a reserved permit
 -- ARGV[5]      1 when the first permit is the request's being decided (used now), 0 when every
 --              permit is for later
--- then six arguments per quota i, from ARGV[6i]:
+-- then seven arguments per quota i, from ARGV[7i - 1]:
 --   algorithm  1 sliding log (sorted set), 2 sliding counter (hash of sub-window counts),
 --              3 token bucket (hash: tokens, ts)
---   limit      requests per window (>= 1)
+--   limit      units per window (>= 1)
 --   window     in microseconds
 --   shadow     1 when quota i is counted but never refuses, else 0
 --   extra      sliding counter: number of sub-windows; token bucket: bucket size; log: unused
 --   jitter     ms added to the key's expiry, drawn per key (keys written together expire apart)
+--   cost       units one permit uses in quota i (>= 1)
 --
 -- Reply: { permits granted (0 refused; -1 when past the deadline, and nothing else follows),
 --          retry-after in µs (0 when granted), Redis's time in µs,
---          then for each quota i: used (including what this call recorded),
+--          then for each quota i: units used (including what this call recorded),
 --                                 µs until quota i is fully available again,
 --                                 1 when quota i refused (or, in shadow mode, would have), else 0 }
 --
@@ -50,37 +52,43 @@ local function int(x)
   return string.format('%.0f', x)
 end
 
--- Each algorithm: check(q) fills q.used, q.room (whole permits that fit now), q.retry (µs until
--- one more fits when none does); record(q, n) admits n permits at `at`; reset(q) gives µs until
--- the quota is fully available again.
+-- Each algorithm: check(q) fills q.used (units), q.room (whole permits that fit now, each of
+-- q.cost units), q.retry (µs until one more fits when none does); record(q, n) admits n permits
+-- at `at`; reset(q) gives µs until the quota is fully available again. A sliding log holds one
+-- entry per unit, so at most `limit` entries per window whatever the cost.
 
 local log = {}
 function log.check(q)
   redis.call('ZREMRANGEBYSCORE', q.key, '-inf', int(now - q.window))
   q.used = redis.call('ZCARD', q.key)
-  q.room = q.limit - q.used
+  q.room = math.floor((q.limit - q.used) / q.cost)
   if q.room < 1 then
-    -- The entry that must expire before one more fits; with a lowered limit that is not the oldest.
-    local blocking = redis.call('ZRANGE', q.key, q.used - q.limit, q.used - q.limit, 'WITHSCORES')
-    q.retry = tonumber(blocking[2]) + q.window - now
+    -- The entry that must expire before one more request fits: the (used + cost - limit)th
+    -- oldest; with a lowered limit or a cost above one that is not the oldest.
+    local index = q.used + q.cost - q.limit - 1
+    if index >= q.used then
+      q.retry = q.window + lease
+    else
+      local blocking = redis.call('ZRANGE', q.key, index, index, 'WITHSCORES')
+      q.retry = tonumber(blocking[2]) + q.window - now
+    end
   end
 end
 function log.record(q, n)
-  if lease == 0 then
+  if lease == 0 and q.cost == 1 then
     redis.call('ZADD', q.key, int(now), ARGV[1])
   else
-    local score, entries = int(at), {}
-    for i = 1, n do
-      entries[2 * i - 1] = score
+    -- permit p's units are entries member:(p-1)*cost+1 .. member:p*cost (return_permits.lua
+    -- finds the unused ones by number); the request's own permit is used now
+    local score, entries, units = int(at), {}, n * q.cost
+    for i = 1, units do
+      entries[2 * i - 1] = (lease == 0 or (firstNow and i <= q.cost)) and int(now) or score
       entries[2 * i] = ARGV[1] .. ':' .. i
-    end
-    if firstNow then
-      entries[1] = int(now)
     end
     redis.call('ZADD', q.key, unpack(entries))
   end
   redis.call('PEXPIRE', q.key, math.floor((q.window + lease) / 1000) + 1000 + q.jitter)
-  q.used = q.used + n
+  q.used = q.used + n * q.cost
   q.recorded = true
 end
 function log.reset(q)
@@ -126,7 +134,7 @@ function counter.check(q)
   end
   q.estimate, q.newest = estimate, newest
   q.used = math.floor(estimate)
-  q.room = math.floor(q.limit - estimate)
+  q.room = math.floor((q.limit - estimate) / q.cost)
   if q.room < 1 then
     -- Walk forward sub-window by sub-window: while cur+k is current, cur-n+k is the weighted one.
     local after = ahead
@@ -135,9 +143,9 @@ function counter.check(q)
     end
     for k = 0, q.extra do
       local oldest = counts[q.cur - q.extra + k] or 0
-      if after + 1 <= q.limit then
-        -- the weight must fall below (limit - 1 - after) / oldest; it is 1 - fraction of cur+k gone
-        local gone = (oldest > 0) and (1 - (q.limit - 1 - after) / oldest) or 0
+      if after + q.cost <= q.limit then
+        -- the weight must fall below (limit - cost - after) / oldest; it is 1 - fraction of cur+k gone
+        local gone = (oldest > 0) and (1 - (q.limit - q.cost - after) / oldest) or 0
         if gone < 0 then gone = 0 end
         q.retry = math.max(1, math.ceil((q.cur + k + gone) * q.sub - now) + 1)
         return
@@ -149,15 +157,15 @@ function counter.check(q)
 end
 function counter.record(q, n)
   local j = math.floor(at / q.sub)
+  q.used = q.used + n * q.cost
   if firstNow then
-    redis.call('HINCRBY', q.key, int(q.cur), 1)
+    redis.call('HINCRBY', q.key, int(q.cur), q.cost)
     n = n - 1
   end
   if n > 0 then
-    redis.call('HINCRBY', q.key, int(j), n)
+    redis.call('HINCRBY', q.key, int(j), n * q.cost)
   end
   redis.call('PEXPIRE', q.key, math.floor((q.window + q.sub + lease) / 1000) + 1000 + q.jitter)
-  q.used = q.used + n + (firstNow and 1 or 0)
   if n > 0 and (q.newest == nil or j > q.newest) then q.newest = j end
   if q.newest == nil or q.cur > q.newest then q.newest = q.cur end
 end
@@ -183,14 +191,14 @@ function bucket.check(q)
   end
   q.tokens = tokens
   q.used = q.extra - math.floor(tokens)
-  q.room = math.floor(tokens)
+  q.room = math.floor(tokens / q.cost)
   if q.room < 1 then
-    q.retry = math.ceil((1 - tokens) / q.rate)
+    q.retry = math.ceil((q.cost - tokens) / q.rate)
   end
   q.ts = now
 end
 function bucket.record(q, n)
-  q.tokens = q.tokens - n
+  q.tokens = q.tokens - n * q.cost
   q.ts = at
   redis.call('HSET', q.key, 'tokens', string.format('%.17g', q.tokens), 'ts', int(at))
   redis.call('PEXPIRE', q.key, math.floor(((q.extra - q.tokens) / q.rate + lease) / 1000) + 1000 + q.jitter)
@@ -208,10 +216,10 @@ local quotas = {}
 local room = math.huge
 local retry = 0
 for i = 1, #KEYS do
-  local a = 6 * i
+  local a = 7 * i - 1
   local q = { key = KEYS[i], algorithm = algorithms[tonumber(ARGV[a])], limit = tonumber(ARGV[a + 1]),
               window = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1', extra = tonumber(ARGV[a + 4]),
-              jitter = tonumber(ARGV[a + 5]), retry = 0 }
+              jitter = tonumber(ARGV[a + 5]), cost = tonumber(ARGV[a + 6]), retry = 0 }
   q.algorithm.check(q)
   if not q.shadow then
     if q.room < room then room = q.room end

@@ -242,6 +242,34 @@ class AdminApiIntegrationTests {
 	}
 
 	@Test
+	void aCostIsStoredShownAndChecked() throws Exception {
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":10,\"window\":\"1m\",\"cost\":5},"
+				+ "{\"limit\":100,\"window\":\"1h\"}]"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$[0].cost").value(5))
+			.andExpect(jsonPath("$[1].cost").value(1));
+		tenantRequest().andExpect(status().isOk()).andExpect(header().string("RateLimit", containsString("r=5")));
+		tenantRequest().andExpect(status().isOk());
+		tenantRequest().andExpect(status().isTooManyRequests());
+		admin(get("/admin/tenants/" + this.id + "/usage")).andExpect(jsonPath("$[0].used").value(10))
+			.andExpect(jsonPath("$[1].used").value(2));
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":10,\"window\":\"1m\",\"cost\":0},"
+				+ "{\"limit\":10,\"window\":\"1m\",\"cost\":11},"
+				+ "{\"limit\":10,\"window\":\"1m\",\"shards\":2,\"cost\":6},"
+				+ "{\"limit\":10,\"window\":\"1m\",\"algorithm\":\"token-bucket\",\"burst\":3,\"cost\":4}]"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.errors", hasSize(4)))
+			.andExpect(jsonPath("$.errors", hasItem("[0].cost must be a whole number from 1 to 1000000000000")))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[1].cost must be at most 10"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[2].cost must be at most 5"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[3].cost must be at most 3"))));
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":10,\"window\":\"1m\",\"cost\":\"lots\"}]"))
+			.andExpect(status().isBadRequest());
+		admin(get("/admin/tenants/" + this.id + "/quotas")).andExpect(jsonPath("$[0].cost").value(5));
+	}
+
+	@Test
 	void invalidQuotasAreRefusedTogetherAndChangeNothing() throws Exception {
 		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":5,\"window\":\"1m\"}]"))
 			.andExpect(status().isOk());

@@ -73,7 +73,7 @@ class ConcurrentAdminChangesIntegrationTests {
 		List<QuotaRequest> quotas = new ArrayList<>();
 		for (int i = 1; i <= QUOTAS; i++) {
 			quotas.add(new QuotaRequest((long) writer * 100 + i, "1m", "/api/" + i + "/**", null, null, null, null, null,
-					null));
+					null, null));
 		}
 		return quotas;
 	}

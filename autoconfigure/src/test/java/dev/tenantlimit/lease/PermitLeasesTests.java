@@ -74,6 +74,21 @@ class PermitLeasesTests {
 	}
 
 	@Test
+	void batchesAreSizedInRequestsOfTheQuotasCost() {
+		// 6,000 units a minute at 10 a request: 600 requests, a batch of 6 as for 600 at cost 1;
+		// 1,000 a minute at 10 a request is 100 requests: no batch of two
+		List<Quota> costly = List.of(Quota.of(6000, Duration.ofMinutes(1)).withCost(10));
+		List<Quota> small = List.of(Quota.of(1000, Duration.ofMinutes(1)).withCost(10));
+		for (int i = 0; i < 1000; i++) {
+			this.leases.tryAcquire("costly", costly);
+			this.leases.tryAcquire("small", small);
+			this.clock.addAndGet(10_000);
+		}
+		assertThat(this.source.largestWanted.get()).isEqualTo(6);
+		assertThat(this.source.singles.get()).isGreaterThanOrEqualTo(1000);
+	}
+
+	@Test
 	void everyAdmissionWasCountedByTheSourceFirst() throws InterruptedException {
 		int admitted = 0;
 		for (int i = 0; i < 5000; i++) {

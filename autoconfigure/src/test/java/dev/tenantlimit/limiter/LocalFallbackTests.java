@@ -118,6 +118,22 @@ class LocalFallbackTests {
 		assertThat(admitted(fallback, 100)).isEqualTo(10);
 	}
 
+	@Test
+	void aCostlyRequestTakesItsCostFromTheAllowanceAndTheShare() {
+		Quota costly = this.hundredPerMinute.withCost(7);
+		// Redis said 60 of 100 units used: two instances may admit 20 units each, two requests of 7
+		this.counts.remember("acme", new RateLimitDecision(true,
+				List.of(new QuotaUsage(costly, 60, Duration.ofSeconds(50), false)), Duration.ZERO), this.now.get());
+		LocalFallback fallback = fallback(2);
+		int admitted = 0;
+		for (int i = 0; i < 10; i++) {
+			admitted += fallback.tryAcquire("acme", List.of(costly)).allowed() ? 1 : 0;
+		}
+		assertThat(admitted).isEqualTo(2);
+		assertThat(this.admissions.drain(this.now.get())).singleElement()
+			.satisfies((batch) -> assertThat(batch.total()).as("units written back").isEqualTo(14));
+	}
+
 	private int admitted(LocalFallback fallback, int requests) {
 		int admitted = 0;
 		for (int i = 0; i < requests; i++) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +75,33 @@ class LocalSlidingWindowRateLimiterTests {
 		assertThat(second.allowed()).isTrue();
 		assertThat(second.shadowViolated()).hasSize(1);
 		assertThat(second.violated()).isEmpty();
+	}
+
+	@Test
+	void aRequestUsesItsCostInEveryAlgorithm() {
+		for (Algorithm algorithm : List.of(Algorithm.SLIDING_LOG, Algorithm.SLIDING_COUNTER, Algorithm.TOKEN_BUCKET)) {
+			Quota quota = Quota.of(10, Duration.ofSeconds(10)).withAlgorithm(algorithm, 0).withCost(4);
+			String tenant = "acme-" + algorithm;
+			assertThat(this.limiter.tryAcquire(tenant, List.of(quota)).usages().get(0).remaining()).isEqualTo(6);
+			assertThat(this.limiter.tryAcquire(tenant, List.of(quota)).allowed()).isTrue();
+			RateLimitDecision refused = this.limiter.tryAcquire(tenant, List.of(quota));
+			assertThat(refused.allowed()).as(algorithm.toString()).isFalse();
+			assertThat(refused.violated()).singleElement().extracting(QuotaUsage::used).isEqualTo(8L);
+			// 2 units are left: a request of one unit still fits
+			assertThat(this.limiter.tryAcquire(tenant, List.of(quota.withCost(1))).allowed()).isTrue();
+		}
+	}
+
+	@Test
+	void aCostlyRequestWaitsForAsManyEntriesToLeaveAsItNeeds() {
+		Quota quota = Quota.of(10, Duration.ofSeconds(10)).withCost(4);
+		Quota single = quota.withCost(1);
+		for (int i = 0; i < 8; i++) {
+			assertThat(this.limiter.tryAcquire("acme", List.of(single)).allowed()).isTrue();
+			advance(Duration.ofSeconds(1));
+		}
+		// 8 entries at 0..7 s, now 8 s: 4 units fit once the 2nd oldest leaves, at 11 s
+		assertThat(this.limiter.tryAcquire("acme", List.of(quota)).retryAfter()).isEqualTo(Duration.ofSeconds(3));
 	}
 
 	@Test

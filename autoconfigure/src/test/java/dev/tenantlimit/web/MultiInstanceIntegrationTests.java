@@ -68,6 +68,12 @@ class MultiInstanceIntegrationTests {
 				List.of(Quota.of(600, Duration.ofMinutes(1)))));
 		store.createTenant(new Tenant("busy", "Busy", null, TenantStatus.ACTIVE,
 				List.of(Quota.of(37, Duration.ofMinutes(1)), Quota.of(1000, Duration.ofHours(1)))));
+		// 100 units at 7 a request: 14 requests (98 units), decided one by one
+		store.createTenant(new Tenant("costly", "Costly", null, TenantStatus.ACTIVE,
+				List.of(Quota.of(100, Duration.ofMinutes(1)).withCost(7))));
+		// 6,000 units at 10 a request: 600 requests, leased in batches of up to 6 (60 units)
+		store.createTenant(new Tenant("costly-rapid", "Costly rapid", null, TenantStatus.ACTIVE,
+				List.of(Quota.of(6000, Duration.ofMinutes(1)).withCost(10))));
 	}
 
 	@AfterAll
@@ -108,6 +114,23 @@ class MultiInstanceIntegrationTests {
 		assertThat(outcomes).containsOnlyKeys("rapid 200", "rapid 429");
 		assertThat(outcomes.get("rapid 200")).isBetween(582L, 600L);
 		assertThat(outcomes.get("rapid 200") + outcomes.get("rapid 429")).isEqualTo(900L);
+		assertThat(leaseAdmissions() - before).as("requests admitted from leases").isPositive();
+	}
+
+	@Test
+	void aCostPerRequestKeepsTheLimitExactAcrossInstances() throws Exception {
+		List<Callable<String>> calls = new ArrayList<>();
+		for (int i = 0; i < 60; i++) {
+			calls.add(call(i % INSTANCES, "costly"));
+		}
+		for (int i = 0; i < 900; i++) {
+			calls.add(call(i % INSTANCES, "costly-rapid"));
+		}
+		long before = leaseAdmissions();
+		Map<String, Long> outcomes = runConcurrently(calls, 48);
+		assertThat(outcomes).containsEntry("costly 200", 14L).containsEntry("costly 429", 46L);
+		assertThat(outcomes.get("costly-rapid 200")).isBetween(582L, 600L);
+		assertThat(outcomes.get("costly-rapid 200") + outcomes.get("costly-rapid 429")).isEqualTo(900L);
 		assertThat(leaseAdmissions() - before).as("requests admitted from leases").isPositive();
 	}
 

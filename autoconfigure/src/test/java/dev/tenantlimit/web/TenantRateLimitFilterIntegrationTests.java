@@ -131,6 +131,26 @@ class TenantRateLimitFilterIntegrationTests {
 			.andExpect(header().doesNotExist("RateLimit"));
 	}
 
+	@Test
+	void aRequestThatCostsFiveUsesFiveUnitsOfItsQuota() throws Exception {
+		String id = this.tenantId + "-c";
+		this.store.createTenant(new Tenant(id, "Reporter", null, TenantStatus.ACTIVE,
+				List.of(new Quota(null, 10, Duration.ofMinutes(1), "/api/notes/**", Set.of("POST")).withCost(5))));
+		assertThat(this.store.findTenant(id).orElseThrow().quotas()).singleElement()
+			.satisfies((quota) -> assertThat(quota.cost()).isEqualTo(5));
+		String token = "Bearer " + TestTokens.forTenant(id);
+		for (int remaining = 5; remaining >= 0; remaining -= 5) {
+			this.mvc.perform(post("/api/notes").header("Authorization", token))
+				.andExpect(status().isOk())
+				.andExpect(header().string("RateLimit-Policy", "\"per-minute\";q=10;w=60"))
+				.andExpect(header().string("RateLimit", "\"per-minute\";r=" + remaining + ";t=60"));
+		}
+		this.mvc.perform(post("/api/notes").header("Authorization", token))
+			.andExpect(status().isTooManyRequests())
+			.andExpect(jsonPath("$.limit").value(10))
+			.andExpect(header().string("RateLimit", "\"per-minute\";r=0;t=60"));
+	}
+
 	static List<Arguments> badTokens() {
 		Instant past = Instant.now().minus(Duration.ofHours(1));
 		String none = base64("{\"alg\":\"none\"}") + "." + base64("{\"tenant_id\":\"acme\"}") + ".";
