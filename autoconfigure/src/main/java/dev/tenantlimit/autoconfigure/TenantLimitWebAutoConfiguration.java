@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.function.IntSupplier;
 
+import dev.tenantlimit.annotation.HandlerQuotas;
 import dev.tenantlimit.quota.PathPatterns;
 import dev.tenantlimit.limiter.ConcurrencyLeases;
 import dev.tenantlimit.lease.LeaseStats;
@@ -41,6 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import jakarta.servlet.DispatcherType;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -127,7 +129,8 @@ public final class TenantLimitWebAutoConfiguration {
 	TenantRateLimitFilter tenantRateLimitFilter(ObjectProvider<TenantResolver> resolvers, TenantCache tenantCache,
 			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
 			FallbackState fallbackState, ObjectProvider<RedisTenantChanges> changes,
-			ObjectProvider<ConcurrencyLeases> leases, ObjectProvider<RequestObserver> observer, LeaseStats leaseStats) {
+			ObjectProvider<ConcurrencyLeases> leases, ObjectProvider<RequestObserver> observer, LeaseStats leaseStats,
+			ObjectProvider<HandlerQuotas> handlerQuotas) {
 		LocalFallback fallback = new LocalFallback(
 				new LocalSlidingWindowRateLimiter(ConfiguredQuotas.algorithms(properties)), new SharedCounts(),
 				new LocalAdmissions(), fallbackState::liveInstances);
@@ -147,10 +150,20 @@ public final class TenantLimitWebAutoConfiguration {
 			changes.ifAvailable((published) -> published.addListener(denyCache));
 			limiter = denyCache;
 		}
-		return new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache, limiter,
-				filterSettings(properties),
-				problems, concurrencyLimits(properties, leases.getIfAvailable(), fallbackState),
+		TenantRateLimitFilter filter = new TenantRateLimitFilter(resolvers.orderedStream().toList(), tenantCache,
+				limiter, filterSettings(properties), problems,
+				concurrencyLimits(properties, leases.getIfAvailable(), fallbackState),
 				observer.getIfAvailable(() -> RequestObserver.NONE));
+		filter.setHandlerQuotas(handlerQuotas.getIfAvailable());
+		return filter;
+	}
+
+	/** The quotas controllers declare with {@code @RateLimited}, read once the handlers are known. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnClass(name = "org.springframework.web.servlet.HandlerMapping")
+	static HandlerQuotas tenantLimitHandlerQuotas(ListableBeanFactory beans) {
+		return new HandlerQuotas(beans);
 	}
 
 	/**

@@ -90,6 +90,28 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 		this(id, limit, window, path, methods, false);
 	}
 
+	/**
+	 * Where the path of a handler's quota starts: it names the handler, not requests to match, and
+	 * no configured or stored quota can have it ({@link PathPatterns#problem} refuses {@code ;}),
+	 * so a handler's counter never shares a key with a tenant's.
+	 */
+	public static final String HANDLER_PATH_PREFIX = "/;handler=";
+
+	/**
+	 * The quota a handler declares ({@code @RateLimited}): counted for the requests the handler
+	 * serves, found by the handler, never by {@link #matches}.
+	 * @param handler names the handler or controller, unique in the application
+	 */
+	public static Quota forHandler(String handler, long limit, Duration window, long cost) {
+		return new Quota(null, limit, window, HANDLER_PATH_PREFIX + handler, Set.of(), false, Algorithm.AUTO, 0, 1, true,
+				cost);
+	}
+
+	/** Whether this quota is a handler's ({@link #forHandler}). */
+	public boolean isHandlerQuota() {
+		return this.path.startsWith(HANDLER_PATH_PREFIX);
+	}
+
 	/** A quota over every path and method. */
 	public static Quota of(long limit, Duration window) {
 		return new Quota(null, limit, window, ALL_PATHS, Set.of());

@@ -42,9 +42,14 @@ final class AnonymousLimits {
 		this.observer = observer;
 	}
 
-	Passage decide(TenantRateLimitFilter.Settings settings, HttpServletRequest request,
+	/**
+	 * @param handlerQuotas the quotas the request's handler declares ({@code @RateLimited}),
+	 * counted for the address as well
+	 */
+	Passage decide(TenantRateLimitFilter.Settings settings, List<Quota> handlerQuotas, HttpServletRequest request,
 			HttpServletResponse response) throws IOException {
-		List<Quota> quotas = matching(settings.anonymousQuotas(), request);
+		List<Quota> quotas = TenantRateLimitFilter.withHandlerQuotas(matching(settings.anonymousQuotas(), request),
+				handlerQuotas);
 		if (quotas.isEmpty()) {
 			return new Passage(true, RequestObserver.BYPASSED, null, null, null);
 		}

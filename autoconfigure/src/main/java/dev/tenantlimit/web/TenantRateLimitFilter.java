@@ -1,10 +1,12 @@
 package dev.tenantlimit.web;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.tenantlimit.annotation.HandlerQuotas;
 import dev.tenantlimit.limiter.QuotaUsage;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
@@ -69,6 +71,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private final TenantScope scope = new TenantScope();
 
+	private @Nullable HandlerQuotas handlerQuotas;
+
 	private final LogThrottle refusalLog = new LogThrottle(10, System::nanoTime);
 
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
@@ -105,6 +109,11 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	 */
 	public void apply(Settings next) {
 		this.settings = next;
+	}
+
+	/** Count the quotas handlers declare ({@code @RateLimited}) with the tenant's. */
+	public void setHandlerQuotas(@Nullable HandlerQuotas handlerQuotas) {
+		this.handlerQuotas = handlerQuotas;
 	}
 
 	/** The limiter this filter decides with, all its layers included. */
@@ -206,7 +215,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			boolean signedIn = TenantSecurityContext.PRESENT && TenantSecurityContext.isSignedIn();
 			Settings settings = this.settings;
 			if (settings.allowAnonymous() && !signedIn) {
-				return this.anonymous.decide(settings, request, response);
+				return this.anonymous.decide(settings, handlerQuotas(request), request, response);
 			}
 			if (signedIn && hasExemptRole(request)) {
 				return new Passage(true, RequestObserver.BYPASSED, null, null, null);
@@ -327,7 +336,29 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		List<Quota> quotas = tenant.quotas().isEmpty() ? this.settings.defaultQuotas() : tenant.quotas();
 		String method = request.getMethod();
 		String path = RequestPaths.of(request);
-		return quotas.stream().filter((quota) -> quota.matches(method, path)).toList();
+		List<Quota> matching = new ArrayList<>(quotas.size());
+		for (Quota quota : quotas) {
+			if (quota.matches(method, path)) {
+				matching.add(quota);
+			}
+		}
+		return withHandlerQuotas(matching, handlerQuotas(request));
+	}
+
+	private List<Quota> handlerQuotas(HttpServletRequest request) {
+		HandlerQuotas declared = this.handlerQuotas;
+		return (declared == null || declared.isEmpty()) ? List.of() : declared.forRequest(request);
+	}
+
+	/** A request's quotas and its handler's, decided together in one call. */
+	static List<Quota> withHandlerQuotas(List<Quota> quotas, List<Quota> handlerQuotas) {
+		if (handlerQuotas.isEmpty()) {
+			return quotas;
+		}
+		List<Quota> all = new ArrayList<>(quotas.size() + handlerQuotas.size());
+		all.addAll(quotas);
+		all.addAll(handlerQuotas);
+		return all;
 	}
 
 	/**

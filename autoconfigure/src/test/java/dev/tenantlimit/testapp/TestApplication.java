@@ -1,8 +1,13 @@
 package dev.tenantlimit.testapp;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.tenantlimit.annotation.RateLimited;
 import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.web.CurrentTenant;
@@ -21,7 +26,9 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A small application the integration tests run TenantLimit in. */
@@ -73,6 +80,63 @@ public class TestApplication {
 					"fallbackActive", this.fallback.isActive(), "localDecisions", this.fallback.localDecisions(),
 					"writtenBack", this.fallback.writtenBack(), "outages", this.fallback.outages(),
 					"liveInstances", this.fallback.liveInstances());
+		}
+
+	}
+
+	/** A meta-annotation, as an application would declare one: 2 a minute. */
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target(ElementType.METHOD)
+	@RateLimited(limit = 2, window = "1m")
+	@interface ExpensiveCall {
+
+	}
+
+	/** Handlers with quotas of their own ({@code HandlerQuotasIntegrationTests}). */
+	@RestController
+	@RequestMapping("/api/reports")
+	static class ReportController {
+
+		@PostMapping
+		@RateLimited(limit = 10, window = "1m", cost = 5)
+		String create() {
+			return "created";
+		}
+
+		@GetMapping("/{id}")
+		@ExpensiveCall
+		String report(@PathVariable String id) {
+			return "report " + id;
+		}
+
+		@GetMapping("/{id}/summary")
+		@ExpensiveCall
+		String summary(@PathVariable String id) {
+			return "summary " + id;
+		}
+
+		@GetMapping("/latest")
+		String latest() {
+			return "latest";
+		}
+
+	}
+
+	/** One quota for all handlers of a controller, a second on one of them. */
+	@RestController
+	@RequestMapping("/api/exports")
+	@RateLimited(limit = 3, window = "1m")
+	static class ExportController {
+
+		@GetMapping("/csv")
+		String csv() {
+			return "csv";
+		}
+
+		@GetMapping("/pdf")
+		@RateLimited(limit = 1, window = "10s")
+		String pdf() {
+			return "pdf";
 		}
 
 	}
