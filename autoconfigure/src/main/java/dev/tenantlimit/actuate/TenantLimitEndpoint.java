@@ -102,6 +102,7 @@ public class TenantLimitEndpoint {
 		map.put("shards", quota.shards());
 		map.put("lease", quota.lease());
 		map.put("cost", quota.cost());
+		map.put("per", quota.per());
 		return map;
 	}
 

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.PathPatterns;
+import dev.tenantlimit.quota.CounterDimensions;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantStatus;
@@ -156,6 +157,11 @@ final class AdminRequests {
 		if (cost < 1 || cost > MAX_COUNT) {
 			errors.add(at + ".cost must be a whole number from 1 to " + MAX_COUNT);
 		}
+		List<String> per = (request.per() != null) ? request.per() : List.of();
+		String perProblem = perProblem(per);
+		if (perProblem != null) {
+			errors.add(at + "." + perProblem);
+		}
 		if (errors.size() > before) {
 			return null;
 		}
@@ -163,7 +169,7 @@ final class AdminRequests {
 			List<String> methods = (request.methods() != null) ? request.methods() : List.of();
 			Quota quota = new Quota(null, request.limit(), window, path, new LinkedHashSet<>(methods),
 					Boolean.TRUE.equals(request.shadow()), algorithm, burst, shards, !Boolean.FALSE.equals(request.lease()),
-					cost);
+					cost, per, "");
 			if (cost > quota.largestCost()) {
 				errors.add(at + ".cost must be at most " + quota.largestCost()
 						+ ": what the quota holds when full (its burst or limit, divided by its shards)");
@@ -175,6 +181,23 @@ final class AdminRequests {
 			errors.add(at + ".methods must be HTTP methods (GET, POST, ...)");
 			return null;
 		}
+	}
+
+	/** What is wrong with a quota's per, or {@code null}. */
+	private static @Nullable String perProblem(List<String> per) {
+		if (per.size() > CounterDimensions.MAX_DIMENSIONS) {
+			return "per takes at most " + CounterDimensions.MAX_DIMENSIONS + " dimensions";
+		}
+		if (per.stream().distinct().count() < per.size()) {
+			return "per must not name a dimension twice";
+		}
+		for (String dimension : per) {
+			String problem = CounterDimensions.problem(dimension);
+			if (problem != null) {
+				return problem;
+			}
+		}
+		return null;
 	}
 
 	private static @Nullable Duration window(@Nullable String text, String at, List<String> errors) {

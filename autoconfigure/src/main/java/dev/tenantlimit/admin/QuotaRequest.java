@@ -21,15 +21,17 @@ import org.jspecify.annotations.Nullable;
  * absent
  * @param cost units of the limit one matching request uses, 1 when absent; at most what one shard
  * holds (the burst or limit divided by the shards)
+ * @param per what the quota is counted for within the tenant ({@code client-ip}, {@code path},
+ * {@code header:<name>}, {@code claim:<name>}); one count per tenant when absent or empty
  */
 public record QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
 		@Nullable List<String> methods, @Nullable Boolean shadow, @Nullable String algorithm, @Nullable Long burst,
-		@Nullable Integer shards, @Nullable Boolean lease, @Nullable Long cost) {
+		@Nullable Integer shards, @Nullable Boolean lease, @Nullable Long cost, @Nullable List<String> per) {
 
 	/** A quota request with the default algorithm, burst and shards. */
 	public QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
 			@Nullable List<String> methods, @Nullable Boolean shadow) {
-		this(limit, window, path, methods, shadow, null, null, null, null, null);
+		this(limit, window, path, methods, shadow, null, null, null, null, null, null);
 	}
 
 }

@@ -57,7 +57,8 @@ final class ConfiguredQuotas {
 		try {
 			quota = new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
 					new LinkedHashSet<>(properties.getMethods()), properties.isShadow(), properties.getAlgorithm(),
-					properties.getBurst(), properties.getShards(), properties.isLease(), properties.getCost());
+					properties.getBurst(), properties.getShards(), properties.isLease(), properties.getCost(),
+					properties.getPer(), "");
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(name,

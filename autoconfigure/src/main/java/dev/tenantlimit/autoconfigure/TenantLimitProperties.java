@@ -255,6 +255,20 @@ public class TenantLimitProperties {
 		 */
 		private long cost = 1;
 
+		/**
+		 * What the quota is counted for within each tenant: client-ip, path, header:<name> or
+		 * claim:<name> (of the tenant's JWT); one count per tenant when empty.
+		 */
+		private List<String> per = new ArrayList<>();
+
+		public List<String> getPer() {
+			return this.per;
+		}
+
+		public void setPer(List<String> per) {
+			this.per = per;
+		}
+
 		public long getCost() {
 			return this.cost;
 		}

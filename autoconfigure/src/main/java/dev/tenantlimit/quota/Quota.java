@@ -2,6 +2,7 @@ package dev.tenantlimit.quota;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,9 +30,14 @@ import org.jspecify.annotations.Nullable;
  * (every permit still counted in Redis before it is used); false decides every request in Redis
  * @param cost units of the limit one matching request uses, at least 1 (1: the limit counts
  * requests); {@code used} and {@code remaining} are in units
+ * @param per what the quota is counted for within the tenant (see {@link CounterDimensions}):
+ * empty for one count per tenant; {@code [client-ip]} for one per client address
+ * @param perKey for a quota with {@code per}, a digest of one request's values of those
+ * dimensions ({@link #forValues}), which names its counter; empty for the quota as declared
  */
 public record Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods,
-		boolean shadow, Algorithm algorithm, long burst, int shards, boolean lease, long cost) {
+		boolean shadow, Algorithm algorithm, long burst, int shards, boolean lease, long cost, List<String> per,
+		String perKey) {
 
 	/** Pattern that matches every path. */
 	public static final String ALL_PATHS = "/**";
@@ -66,6 +72,13 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 		if (cost < 1) {
 			throw new IllegalArgumentException("cost must be at least 1, was " + cost);
 		}
+		per = CounterDimensions.check(per);
+	}
+
+	/** A quota counted once per tenant. */
+	public Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods, boolean shadow,
+			Algorithm algorithm, long burst, int shards, boolean lease, long cost) {
+		this(id, limit, window, path, methods, shadow, algorithm, burst, shards, lease, cost, List.of(), "");
 	}
 
 	/** A quota where each request costs one unit. */
@@ -142,6 +155,11 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 		if (!this.methods.isEmpty()) {
 			key.append(':').append(String.join(",", this.methods));
 		}
+		if (!this.per.isEmpty()) {
+			// a per part starts with '=', which neither a path part nor a methods part does
+			key.append(":=").append(String.join(",", this.per).replace("%", "%25").replace(":", "%3A"));
+			key.append('=').append(this.perKey);
+		}
 		return key.toString();
 	}
 
@@ -152,31 +170,46 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	public Quota share(int instances) {
 		long burstShare = (this.burst > 0) ? Math.max(1, this.burst / instances) : 0;
 		return new Quota(this.id, Math.max(1, this.limit / instances), this.window, this.path, this.methods,
-				this.shadow, this.algorithm, burstShare, 1, this.lease, this.cost);
+				this.shadow, this.algorithm, burstShare, 1, this.lease, this.cost, this.per, this.perKey);
 	}
 
 	/** This quota counted by another algorithm ({@code burst} is dropped unless a token bucket). */
 	public Quota withAlgorithm(Algorithm newAlgorithm, long newBurst) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, newAlgorithm,
-				newBurst, this.shards, this.lease, this.cost);
+				newBurst, this.shards, this.lease, this.cost, this.per, this.perKey);
 	}
 
 	/** This quota spread over {@code newShards} keys. */
 	public Quota withShards(int newShards) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, newShards, this.lease, this.cost);
+				this.burst, newShards, this.lease, this.cost, this.per, this.perKey);
 	}
 
 	/** This quota with leases allowed or not. */
 	public Quota withLease(boolean newLease) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, newLease, this.cost);
+				this.burst, this.shards, newLease, this.cost, this.per, this.perKey);
 	}
 
 	/** This quota with each request using {@code newCost} units. */
 	public Quota withCost(long newCost) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, this.lease, newCost);
+				this.burst, this.shards, this.lease, newCost, this.per, this.perKey);
+	}
+
+	/** This quota counted for each value of {@code dimensions} within the tenant. */
+	public Quota withPer(List<String> dimensions) {
+		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
+				this.burst, this.shards, this.lease, this.cost, dimensions, "");
+	}
+
+	/**
+	 * This quota as it counts one request: under the counter of {@code key}, the digest of the
+	 * request's values of {@link #per} ({@link CounterDimensions#key}).
+	 */
+	public Quota forValues(String key) {
+		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
+				this.burst, this.shards, this.lease, this.cost, this.per, key);
 	}
 
 	/**
@@ -199,7 +232,8 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 		return this.limit == other.limit && this.window.equals(other.window) && this.path.equals(other.path)
 				&& this.methods.equals(other.methods) && this.shadow == other.shadow
 				&& this.algorithm == other.algorithm && this.burst == other.burst && this.shards == other.shards
-				&& this.lease == other.lease && this.cost == other.cost;
+				&& this.lease == other.lease && this.cost == other.cost && this.per.equals(other.per)
+				&& this.perKey.equals(other.perKey);
 	}
 
 	/**

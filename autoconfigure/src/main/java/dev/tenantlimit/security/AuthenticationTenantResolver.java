@@ -1,5 +1,7 @@
 package dev.tenantlimit.security;
 
+import java.util.Map;
+
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -57,8 +59,13 @@ public class AuthenticationTenantResolver implements TenantResolver {
 			// signed in by TenantLimit's filter in the application's chain: verified already
 			return tenant.getName();
 		}
-		String tenantId = OAUTH2_PRESENT ? OAuth2Principals.tenantId(authentication.getPrincipal(), this.tenantClaim)
-				: null;
+		String tenantId = null;
+		if (OAUTH2_PRESENT) {
+			tenantId = OAuth2Principals.tenantId(authentication.getPrincipal(), this.tenantClaim);
+			if (tenantId != null) {
+				request.setAttribute(JwtTenantResolver.CLAIMS_ATTRIBUTE, OAuth2Principals.claims(authentication.getPrincipal()));
+			}
+		}
 		if (tenantId == null && this.authorityPrefix != null) {
 			tenantId = fromAuthorities(authentication, this.authorityPrefix);
 		}
@@ -82,14 +89,18 @@ public class AuthenticationTenantResolver implements TenantResolver {
 	private static final class OAuth2Principals {
 
 		static @Nullable String tenantId(@Nullable Object principal, String claim) {
-			Object value = null;
-			if (principal instanceof ClaimAccessor claims) {
-				value = claims.getClaims().get(claim);
-			}
-			else if (principal instanceof OAuth2AuthenticatedPrincipal oauth2) {
-				value = oauth2.getAttribute(claim);
-			}
+			Object value = claims(principal).get(claim);
 			return (value instanceof String tenantId && !tenantId.isBlank()) ? tenantId : null;
+		}
+
+		static Map<String, Object> claims(@Nullable Object principal) {
+			if (principal instanceof ClaimAccessor claims) {
+				return claims.getClaims();
+			}
+			if (principal instanceof OAuth2AuthenticatedPrincipal oauth2) {
+				return oauth2.getAttributes();
+			}
+			return Map.of();
 		}
 
 	}

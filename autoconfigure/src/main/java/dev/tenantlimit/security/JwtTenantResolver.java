@@ -1,6 +1,8 @@
 package dev.tenantlimit.security;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
 
 import dev.tenantlimit.tenant.ApiKeys;
 import dev.tenantlimit.tenant.TenantCache;
@@ -22,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  * {@code aud} the parser requires. The tenant is the value of one claim.
  */
 public class JwtTenantResolver implements TenantResolver {
+
+	/**
+	 * Request attribute holding the claims ({@code Map<String, Object>}) of the token that named
+	 * the tenant: what quotas counted {@code per: [claim:<name>]} read.
+	 */
+	public static final String CLAIMS_ATTRIBUTE = JwtTenantResolver.class.getName() + ".claims";
 
 	private static final String BEARER = "Bearer ";
 
@@ -104,6 +112,7 @@ public class JwtTenantResolver implements TenantResolver {
 				&& !this.apiKeys.tenantIdForApiKeyHash(known.apiKeyHash()).filter(known.tenantId()::equals).isPresent()) {
 			throw invalid("The API key this token was exchanged for is revoked");
 		}
+		request.setAttribute(CLAIMS_ATTRIBUTE, known.claims());
 		return known.tenantId();
 	}
 
@@ -123,7 +132,7 @@ public class JwtTenantResolver implements TenantResolver {
 		}
 		String keyHash = (String) key;
 		return new VerifiedTokens.Verified(tenantId, keyHash, instant(claims.getNotBefore()),
-				instant(claims.getExpiration()));
+				instant(claims.getExpiration()), Collections.unmodifiableMap(new HashMap<>(claims)));
 	}
 
 	private static @Nullable Instant instant(java.util.@Nullable Date date) {

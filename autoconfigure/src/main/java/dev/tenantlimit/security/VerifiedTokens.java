@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -86,9 +87,10 @@ final class VerifiedTokens {
 	 * @param apiKeyHash the hash of the API key it was exchanged for, or {@code null}
 	 * @param notBefore its {@code nbf}, or {@code null}
 	 * @param expiresAt its {@code exp}, or {@code null}
+	 * @param claims all its claims (quotas may be counted per claim)
 	 */
 	record Verified(String tenantId, @Nullable String apiKeyHash, @Nullable Instant notBefore,
-			@Nullable Instant expiresAt) {
+			@Nullable Instant expiresAt, Map<String, Object> claims) {
 
 	}
 

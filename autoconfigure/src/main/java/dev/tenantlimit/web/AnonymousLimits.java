@@ -48,8 +48,8 @@ final class AnonymousLimits {
 	 */
 	Passage decide(TenantRateLimitFilter.Settings settings, List<Quota> handlerQuotas, HttpServletRequest request,
 			HttpServletResponse response) throws IOException {
-		List<Quota> quotas = TenantRateLimitFilter.withHandlerQuotas(matching(settings.anonymousQuotas(), request),
-				handlerQuotas);
+		List<Quota> quotas = TenantRateLimitFilter.withHandlerQuotas(
+				RequestDimensions.resolve(matching(settings.anonymousQuotas(), request), request), handlerQuotas);
 		if (quotas.isEmpty()) {
 			return new Passage(true, RequestObserver.BYPASSED, null, null, null);
 		}

@@ -342,7 +342,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 				matching.add(quota);
 			}
 		}
-		return withHandlerQuotas(matching, handlerQuotas(request));
+		return withHandlerQuotas(RequestDimensions.resolve(matching, request), handlerQuotas(request));
 	}
 
 	private List<Quota> handlerQuotas(HttpServletRequest request) {

@@ -270,6 +270,30 @@ class AdminApiIntegrationTests {
 	}
 
 	@Test
+	void perIsStoredShownAndChecked() throws Exception {
+		admin(put("/admin/tenants/" + this.id + "/quotas")
+			.content("[{\"limit\":10,\"window\":\"1m\",\"per\":[\"client-ip\",\"claim:client_id\"]},{\"limit\":100,\"window\":\"1h\"}]"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$[0].per", hasSize(2)))
+			.andExpect(jsonPath("$[0].per[1]").value("claim:client_id"))
+			.andExpect(jsonPath("$[1].per", hasSize(0)));
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":10,\"window\":\"1m\",\"per\":[\"cookie:x\"]},"
+				+ "{\"limit\":10,\"window\":\"1m\",\"per\":[\"path\",\"path\"]},"
+				+ "{\"limit\":10,\"window\":\"1m\",\"per\":[null]},"
+				+ "{\"limit\":10,\"window\":\"1m\",\"per\":[\"path\",\"client-ip\",\"header:a\",\"header:b\",\"header:c\"]}]"))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.errors", hasSize(4)))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[0].per must name client-ip"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[1].per must not name a dimension twice"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[2].a per dimension"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[3].per takes at most 4"))));
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":10,\"window\":\"1m\",\"per\":\"client-ip\"}]"))
+			.andExpect(status().isBadRequest());
+		admin(get("/admin/tenants/" + this.id + "/quotas")).andExpect(jsonPath("$[0].per", hasSize(2)));
+	}
+
+	@Test
 	void invalidQuotasAreRefusedTogetherAndChangeNothing() throws Exception {
 		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":5,\"window\":\"1m\"}]"))
 			.andExpect(status().isOk());

@@ -72,8 +72,7 @@ class ConcurrentAdminChangesIntegrationTests {
 	private static List<QuotaRequest> quotas(int writer) {
 		List<QuotaRequest> quotas = new ArrayList<>();
 		for (int i = 1; i <= QUOTAS; i++) {
-			quotas.add(new QuotaRequest((long) writer * 100 + i, "1m", "/api/" + i + "/**", null, null, null, null, null,
-					null, null));
+			quotas.add(new QuotaRequest((long) writer * 100 + i, "1m", "/api/" + i + "/**", null, null));
 		}
 		return quotas;
 	}

@@ -1,6 +1,7 @@
 package dev.tenantlimit.quota;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class QuotaTests {
+
+	@Test
+	void aQuotaCountedPerClientHasACounterForEachValueApartFromTheTenantsOwn() {
+		Quota perIp = Quota.of(10, Duration.ofMinutes(1)).withPer(List.of("client-ip"));
+		Quota perApp = Quota.of(10, Duration.ofMinutes(1)).withPer(List.of("claim:client_id"));
+		String a = CounterDimensions.key(List.of("10.0.0.1"));
+		String b = CounterDimensions.key(List.of("10.0.0.2"));
+		assertThat(a).hasSize(22).isNotEqualTo(b);
+		assertThat(perIp.forValues(a).counterKey()).isEqualTo("w60000:=client-ip=" + a);
+		assertThat(perApp.forValues(a).counterKey()).isEqualTo("w60000:=claim%3Aclient_id=" + a);
+		assertThat(Set.of(Quota.of(10, Duration.ofMinutes(1)).counterKey(), perIp.forValues(a).counterKey(),
+				perIp.forValues(b).counterKey(), perApp.forValues(a).counterKey())).hasSize(4);
+		// values are told apart by their lengths, not only their concatenation
+		assertThat(CounterDimensions.key(List.of("a", "bc"))).isNotEqualTo(CounterDimensions.key(List.of("ab", "c")));
+		// the limit, the cost and the rest carry over; the values are of one request
+		assertThat(perIp.forValues(a).sameRule(perIp.forValues(b))).isFalse();
+		assertThat(perIp.withCost(2).forValues(a).cost()).isEqualTo(2);
+	}
+
+	@Test
+	void perNamesKnownDimensionsOnly() {
+		Quota quota = Quota.of(10, Duration.ofMinutes(1));
+		assertThat(quota.withPer(List.of("client-ip", "path", "header:X-App", "claim:sub")).per()).hasSize(4);
+		assertThatIllegalArgumentException().isThrownBy(() -> quota.withPer(List.of("cookie:x")));
+		assertThatIllegalArgumentException().isThrownBy(() -> quota.withPer(List.of("header:")));
+		assertThatIllegalArgumentException().isThrownBy(() -> quota.withPer(List.of("header:a b")));
+		assertThatIllegalArgumentException().isThrownBy(() -> quota.withPer(List.of("path", "path")));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> quota.withPer(List.of("path", "client-ip", "header:a", "header:b", "header:c")));
+	}
 
 	@Test
 	void quotaWithoutPathOrMethodsMatchesEveryRequest() {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 
 import javax.crypto.SecretKey;
 
@@ -28,8 +29,14 @@ public final class TestTokens {
 
 	/** A token for the tenant, valid for five minutes. */
 	public static String forTenant(String tenantId) {
+		return forTenant(tenantId, Map.of());
+	}
+
+	/** A token for the tenant with more claims, valid for five minutes. */
+	public static String forTenant(String tenantId, Map<String, ?> claims) {
 		return Jwts.builder()
 			.json(JwtJson.serializer())
+			.claims(claims)
 			.claim("tenant_id", tenantId)
 			.expiration(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
 			.signWith(KEY)

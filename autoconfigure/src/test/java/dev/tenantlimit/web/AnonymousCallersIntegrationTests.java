@@ -1,17 +1,11 @@
 package dev.tenantlimit.web;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.tenantlimit.testapp.LoopbackClient;
 import dev.tenantlimit.testapp.SharedDatabase;
 import dev.tenantlimit.testapp.TestApplication;
 import dev.tenantlimit.testapp.TestServices;
@@ -95,20 +89,7 @@ class AnonymousCallersIntegrationTests {
 
 	/** One HTTP/1.1 request from a socket bound to {@code from}; the whole answer, headers and body. */
 	private static String get(String from, String path, String token) throws IOException {
-		try (Socket socket = new Socket()) {
-			socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-			socket.setSoTimeout(10_000);
-			String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-					+ ((token != null) ? "Authorization: Bearer " + token + "\r\n" : "") + "\r\n";
-			OutputStream out = socket.getOutputStream();
-			out.write(request.getBytes(StandardCharsets.US_ASCII));
-			out.flush();
-			InputStream in = socket.getInputStream();
-			ByteArrayOutputStream answer = new ByteArrayOutputStream();
-			in.transferTo(answer);
-			return answer.toString(StandardCharsets.UTF_8);
-		}
+		return LoopbackClient.get(from, port, path, token);
 	}
 
 }

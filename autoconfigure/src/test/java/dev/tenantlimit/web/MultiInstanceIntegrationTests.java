@@ -74,6 +74,10 @@ class MultiInstanceIntegrationTests {
 		// 6,000 units at 10 a request: 600 requests, leased in batches of up to 6 (60 units)
 		store.createTenant(new Tenant("costly-rapid", "Costly rapid", null, TenantStatus.ACTIVE,
 				List.of(Quota.of(6000, Duration.ofMinutes(1)).withCost(10))));
+		// 20 a minute for each app (header X-App) within the tenant
+		store.createTenant(new Tenant("per-app", "Per app", null, TenantStatus.ACTIVE,
+				List.of(Quota.of(20, Duration.ofMinutes(1)).withPer(List.of("header:X-App")),
+						Quota.of(1000, Duration.ofMinutes(1)))));
 	}
 
 	@AfterAll
@@ -134,8 +138,32 @@ class MultiInstanceIntegrationTests {
 		assertThat(leaseAdmissions() - before).as("requests admitted from leases").isPositive();
 	}
 
+	@Test
+	void countersPerClientKeepTheLimitExactAcrossInstances() throws Exception {
+		List<Callable<String>> calls = new ArrayList<>();
+		for (int i = 0; i < 150; i++) {
+			calls.add(call(i % INSTANCES, "per-app", "app-" + (i % 3)));
+		}
+		Map<String, Long> outcomes = runConcurrently(calls, 48);
+		assertThat(outcomes).containsEntry("per-app app-0 200", 20L)
+			.containsEntry("per-app app-1 200", 20L)
+			.containsEntry("per-app app-2 200", 20L)
+			.containsEntry("per-app app-0 429", 30L)
+			.hasSize(6);
+	}
+
 	private static long leaseAdmissions() {
 		return instances.stream().mapToLong((instance) -> instance.getBean(LeaseStats.class).localAdmissions()).sum();
+	}
+
+	private Callable<String> call(int instance, String tenant, String app) {
+		int port = ((WebServerApplicationContext) instances.get(instance)).getWebServer().getPort();
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whoami"))
+			.header("Authorization", "Bearer " + TestTokens.forTenant(tenant))
+			.header("X-App", app)
+			.timeout(Duration.ofSeconds(20))
+			.build();
+		return () -> tenant + " " + app + " " + this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
 	}
 
 	private Callable<String> call(int instance, String tenant) {
