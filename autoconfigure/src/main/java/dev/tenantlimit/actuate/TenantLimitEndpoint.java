@@ -103,6 +103,7 @@ public class TenantLimitEndpoint {
 		map.put("lease", quota.lease());
 		map.put("cost", quota.cost());
 		map.put("per", quota.per());
+		map.put("charged", quota.charged());
 		return map;
 	}
 

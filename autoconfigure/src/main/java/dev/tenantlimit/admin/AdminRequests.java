@@ -154,8 +154,9 @@ final class AdminRequests {
 			errors.add(at + ".shards must be from 1 to " + Quota.MAX_SHARDS + " and at most the limit");
 		}
 		long cost = (request.cost() != null) ? request.cost() : 1;
-		if (cost < 1 || cost > MAX_COUNT) {
-			errors.add(at + ".cost must be a whole number from 1 to " + MAX_COUNT);
+		boolean charged = Boolean.TRUE.equals(request.charged());
+		if (cost < (charged ? 0 : 1) || cost > MAX_COUNT) {
+			errors.add(at + ".cost must be a whole number from 1 (0 for a charged quota) to " + MAX_COUNT);
 		}
 		List<String> per = (request.per() != null) ? request.per() : List.of();
 		String perProblem = perProblem(per);
@@ -169,7 +170,7 @@ final class AdminRequests {
 			List<String> methods = (request.methods() != null) ? request.methods() : List.of();
 			Quota quota = new Quota(null, request.limit(), window, path, new LinkedHashSet<>(methods),
 					Boolean.TRUE.equals(request.shadow()), algorithm, burst, shards, !Boolean.FALSE.equals(request.lease()),
-					cost, per, "");
+					cost, per, "", charged);
 			if (cost > quota.largestCost()) {
 				errors.add(at + ".cost must be at most " + quota.largestCost()
 						+ ": what the quota holds when full (its burst or limit, divided by its shards)");

@@ -1,6 +1,7 @@
 package dev.tenantlimit.autoconfigure;
 
 import dev.tenantlimit.lease.LeaseStats;
+import dev.tenantlimit.limiter.BackgroundCharges;
 import dev.tenantlimit.limiter.FallbackState;
 import dev.tenantlimit.metrics.MicrometerRequestObserver;
 import dev.tenantlimit.web.InFlight;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -39,9 +41,11 @@ public final class TenantLimitMetricsAutoConfiguration {
 	}
 
 	@Bean
-	MeterBinder tenantLimitGauges(TenantRateLimitFilter filter, FallbackState fallback, LeaseStats leases) {
+	MeterBinder tenantLimitGauges(TenantRateLimitFilter filter, FallbackState fallback, LeaseStats leases,
+			ObjectProvider<BackgroundCharges> charges) {
 		return (registry) -> {
 			leases(registry, leases);
+			charges.ifAvailable((sender) -> charges(registry, sender));
 			inFlight(registry, "read", filter.readsInFlight());
 			inFlight(registry, "mutating", filter.writesInFlight());
 			Gauge.builder("tenantlimit.fallback.active", fallback, (state) -> state.isActive() ? 1 : 0)
@@ -60,6 +64,15 @@ public final class TenantLimitMetricsAutoConfiguration {
 				.description("Times this instance held Redis for unreachable")
 				.register(registry);
 		};
+	}
+
+	private static void charges(MeterRegistry registry, BackgroundCharges charges) {
+		FunctionCounter.builder("tenantlimit.charges.sent", charges, BackgroundCharges::sent)
+			.description("Charges after the work that Redis counted")
+			.register(registry);
+		FunctionCounter.builder("tenantlimit.charges.dropped", charges, BackgroundCharges::dropped)
+			.description("Charges after the work dropped: the queue was full or Redis could not take them")
+			.register(registry);
 	}
 
 	private static void leases(MeterRegistry registry, LeaseStats leases) {

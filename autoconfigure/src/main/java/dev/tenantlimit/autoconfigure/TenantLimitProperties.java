@@ -261,6 +261,20 @@ public class TenantLimitProperties {
 		 */
 		private List<String> per = new ArrayList<>();
 
+		/**
+		 * Whether what the application charges after the work (TenantContext.charge, the
+		 * TenantLimit-Charge response header) counts against the quota; with it, the cost may be 0.
+		 */
+		private boolean charged;
+
+		public boolean isCharged() {
+			return this.charged;
+		}
+
+		public void setCharged(boolean charged) {
+			this.charged = charged;
+		}
+
 		public List<String> getPer() {
 			return this.per;
 		}

@@ -8,6 +8,8 @@ import java.util.function.IntSupplier;
 
 import dev.tenantlimit.annotation.HandlerQuotas;
 import dev.tenantlimit.quota.PathPatterns;
+import dev.tenantlimit.limiter.BackgroundCharges;
+import dev.tenantlimit.limiter.Charger;
 import dev.tenantlimit.limiter.ConcurrencyLeases;
 import dev.tenantlimit.lease.LeaseStats;
 import dev.tenantlimit.lease.PermitLeases;
@@ -130,7 +132,7 @@ public final class TenantLimitWebAutoConfiguration {
 			RateLimiter rateLimiter, TenantLimitProperties properties, ProblemResponses problems,
 			FallbackState fallbackState, ObjectProvider<RedisTenantChanges> changes,
 			ObjectProvider<ConcurrencyLeases> leases, ObjectProvider<RequestObserver> observer, LeaseStats leaseStats,
-			ObjectProvider<HandlerQuotas> handlerQuotas) {
+			ObjectProvider<HandlerQuotas> handlerQuotas, ObjectProvider<BackgroundCharges> charges) {
 		LocalFallback fallback = new LocalFallback(
 				new LocalSlidingWindowRateLimiter(ConfiguredQuotas.algorithms(properties)), new SharedCounts(),
 				new LocalAdmissions(), fallbackState::liveInstances);
@@ -155,7 +157,16 @@ public final class TenantLimitWebAutoConfiguration {
 				concurrencyLimits(properties, leases.getIfAvailable(), fallbackState),
 				observer.getIfAvailable(() -> RequestObserver.NONE));
 		filter.setHandlerQuotas(handlerQuotas.getIfAvailable());
+		filter.setCharger(charges.getIfAvailable());
 		return filter;
+	}
+
+	/** Charges after the work, sent to Redis from a background thread (closed with the context). */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(Charger.class)
+	BackgroundCharges tenantLimitCharges(Charger charger) {
+		return new BackgroundCharges(charger, 10_000);
 	}
 
 	/** The quotas controllers declare with {@code @RateLimited}, read once the handlers are known. */

@@ -48,7 +48,7 @@ final class LeaseSizes {
 		for (Quota quota : quotas) {
 			long perLease = (long) ((double) quota.limit() * duration.toNanos() / quota.window().toNanos());
 			// capacity: a token bucket smaller than its limit holds no more than its size
-			largest = Math.min(largest, Math.max(perLease, quota.capacity() / LIMIT_PARTS) / quota.cost());
+			largest = Math.min(largest, Math.max(perLease, quota.capacity() / LIMIT_PARTS) / quota.unitsToEnter());
 		}
 		return largest;
 	}

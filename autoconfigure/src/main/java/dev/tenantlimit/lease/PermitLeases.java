@@ -164,7 +164,8 @@ public class PermitLeases implements SharedRateLimiter, TenantChangeListener, Au
 			return false;
 		}
 		for (Quota quota : quotas) {
-			if (!quota.lease() || quota.shadow() || quota.shards() > 1) {
+			// a charged quota: a charge must refuse the very next request, not one after a lease
+			if (!quota.lease() || quota.shadow() || quota.shards() > 1 || quota.charged()) {
 				return false;
 			}
 		}

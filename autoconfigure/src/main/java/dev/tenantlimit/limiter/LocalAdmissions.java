@@ -31,8 +31,10 @@ public class LocalAdmissions {
 	/** Record one admitted request under every quota it was counted in (its cost in each). */
 	public void record(String tenantId, List<Quota> quotas, long nanoTime) {
 		for (Quota quota : quotas) {
-			this.tallies.computeIfAbsent(new Key(tenantId, quota), (key) -> new Tally(quota, nanoTime))
-				.record(nanoTime, quota.cost());
+			if (quota.cost() > 0) {
+				this.tallies.computeIfAbsent(new Key(tenantId, quota), (key) -> new Tally(quota, nanoTime))
+					.record(nanoTime, quota.cost());
+			}
 		}
 		this.pending.increment();
 	}

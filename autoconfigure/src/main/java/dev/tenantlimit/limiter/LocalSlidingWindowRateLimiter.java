@@ -122,12 +122,12 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 			while (!this.log.isEmpty() && this.log.peekFirst() <= now - window) {
 				this.log.pollFirst();
 			}
-			if (this.log.size() + quota.cost() <= quota.limit()) {
+			if (this.log.size() + quota.unitsToEnter() <= quota.limit()) {
 				return 0;
 			}
 			// the entry that must leave before one more request fits: the (size + cost - limit)th
 			// oldest; with a lowered limit or a cost above one not the oldest
-			long index = this.log.size() + quota.cost() - quota.limit() - 1;
+			long index = this.log.size() + quota.unitsToEnter() - quota.limit() - 1;
 			if (index >= this.log.size()) {
 				return window;
 			}
@@ -186,7 +186,7 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 
 		@Override
 		public long waitNanos(Quota quota, long now) {
-			long cost = quota.cost();
+			long cost = quota.unitsToEnter();
 			if (estimate(quota, now) + cost <= quota.limit()) {
 				return 0;
 			}
@@ -210,7 +210,9 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 		@Override
 		public void record(Quota quota, long now) {
 			long sub = quota.window().toNanos() / this.n;
-			this.counts.merge(Math.floorDiv(now, sub), quota.cost(), Long::sum);
+			if (quota.cost() > 0) {
+				this.counts.merge(Math.floorDiv(now, sub), quota.cost(), Long::sum);
+			}
 		}
 
 		@Override
@@ -247,10 +249,11 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 		@Override
 		public long waitNanos(Quota quota, long now) {
 			double available = tokens(quota, now);
-			if (available >= quota.cost()) {
+			if (available >= quota.unitsToEnter()) {
 				return 0;
 			}
-			return Math.max(1, (long) Math.ceil((quota.cost() - available) * quota.window().toNanos() / quota.limit()));
+			return Math.max(1,
+					(long) Math.ceil((quota.unitsToEnter() - available) * quota.window().toNanos() / quota.limit()));
 		}
 
 		@Override

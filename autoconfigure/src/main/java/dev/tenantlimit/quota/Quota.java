@@ -34,10 +34,13 @@ import org.jspecify.annotations.Nullable;
  * empty for one count per tenant; {@code [client-ip]} for one per client address
  * @param perKey for a quota with {@code per}, a digest of one request's values of those
  * dimensions ({@link #forValues}), which names its counter; empty for the quota as declared
+ * @param charged whether what the application charges after the work ({@code TenantContext.charge},
+ * the {@code TenantLimit-Charge} header) counts against this quota; such a quota may have a cost
+ * of 0 (only charges count) and is decided in Redis on every request, never from a lease
  */
 public record Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods,
 		boolean shadow, Algorithm algorithm, long burst, int shards, boolean lease, long cost, List<String> per,
-		String perKey) {
+		String perKey, boolean charged) {
 
 	/** Pattern that matches every path. */
 	public static final String ALL_PATHS = "/**";
@@ -69,8 +72,8 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 			throw new IllegalArgumentException(
 					"shards must be from 1 to " + MAX_SHARDS + " and at most the limit, was " + shards);
 		}
-		if (cost < 1) {
-			throw new IllegalArgumentException("cost must be at least 1, was " + cost);
+		if (cost < 0 || (cost == 0 && !charged)) {
+			throw new IllegalArgumentException("cost must be at least 1 (0 only for a charged quota), was " + cost);
 		}
 		per = CounterDimensions.check(per);
 	}
@@ -78,7 +81,7 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	/** A quota counted once per tenant. */
 	public Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods, boolean shadow,
 			Algorithm algorithm, long burst, int shards, boolean lease, long cost) {
-		this(id, limit, window, path, methods, shadow, algorithm, burst, shards, lease, cost, List.of(), "");
+		this(id, limit, window, path, methods, shadow, algorithm, burst, shards, lease, cost, List.of(), "", false);
 	}
 
 	/** A quota where each request costs one unit. */
@@ -170,37 +173,51 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	public Quota share(int instances) {
 		long burstShare = (this.burst > 0) ? Math.max(1, this.burst / instances) : 0;
 		return new Quota(this.id, Math.max(1, this.limit / instances), this.window, this.path, this.methods,
-				this.shadow, this.algorithm, burstShare, 1, this.lease, this.cost, this.per, this.perKey);
+				this.shadow, this.algorithm, burstShare, 1, this.lease, this.cost, this.per, this.perKey, this.charged);
 	}
 
 	/** This quota counted by another algorithm ({@code burst} is dropped unless a token bucket). */
 	public Quota withAlgorithm(Algorithm newAlgorithm, long newBurst) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, newAlgorithm,
-				newBurst, this.shards, this.lease, this.cost, this.per, this.perKey);
+				newBurst, this.shards, this.lease, this.cost, this.per, this.perKey, this.charged);
 	}
 
 	/** This quota spread over {@code newShards} keys. */
 	public Quota withShards(int newShards) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, newShards, this.lease, this.cost, this.per, this.perKey);
+				this.burst, newShards, this.lease, this.cost, this.per, this.perKey, this.charged);
 	}
 
 	/** This quota with leases allowed or not. */
 	public Quota withLease(boolean newLease) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, newLease, this.cost, this.per, this.perKey);
+				this.burst, this.shards, newLease, this.cost, this.per, this.perKey, this.charged);
 	}
 
 	/** This quota with each request using {@code newCost} units. */
 	public Quota withCost(long newCost) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, this.lease, newCost, this.per, this.perKey);
+				this.burst, this.shards, this.lease, newCost, this.per, this.perKey, this.charged);
+	}
+
+	/** This quota with what the application charges counted against it, or not. */
+	public Quota withCharged(boolean newCharged) {
+		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
+				this.burst, this.shards, this.lease, this.cost, this.per, this.perKey, newCharged);
+	}
+
+	/**
+	 * Units a request needs free to be admitted: its cost, and one for a charged quota of cost 0,
+	 * which refuses once charges have filled it.
+	 */
+	public long unitsToEnter() {
+		return Math.max(1, this.cost);
 	}
 
 	/** This quota counted for each value of {@code dimensions} within the tenant. */
 	public Quota withPer(List<String> dimensions) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, this.lease, this.cost, dimensions, "");
+				this.burst, this.shards, this.lease, this.cost, dimensions, "", this.charged);
 	}
 
 	/**
@@ -209,7 +226,7 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	 */
 	public Quota forValues(String key) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, this.lease, this.cost, this.per, key);
+				this.burst, this.shards, this.lease, this.cost, this.per, key, this.charged);
 	}
 
 	/**
@@ -233,7 +250,7 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 				&& this.methods.equals(other.methods) && this.shadow == other.shadow
 				&& this.algorithm == other.algorithm && this.burst == other.burst && this.shards == other.shards
 				&& this.lease == other.lease && this.cost == other.cost && this.per.equals(other.per)
-				&& this.perKey.equals(other.perKey);
+				&& this.perKey.equals(other.perKey) && this.charged == other.charged;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantlimit.lease.PermitSource;
+import dev.tenantlimit.limiter.Charger;
 import dev.tenantlimit.lease.Reservation;
 import dev.tenantlimit.limiter.LocalAdmissions;
 import dev.tenantlimit.limiter.QuotaUsage;
@@ -44,7 +45,7 @@ import org.springframework.util.ClassUtils;
  * runs after this instance stopped waiting for it records nothing, so a request decided by the
  * fallback because its reply was late is not counted twice.
  */
-public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageReader {
+public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageReader, Charger {
 
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> SCRIPT = LuaScripts.load("sliding_window.lua", List.class);
@@ -52,6 +53,8 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 	private static final RedisScript<Long> WRITE_BACK = LuaScripts.load("write_back.lua", Long.class);
 
 	private static final RedisScript<Long> RETURN_PERMITS = LuaScripts.load("return_permits.lua", Long.class);
+
+	private static final RedisScript<Long> CHARGE = LuaScripts.load("charge.lua", Long.class);
 
 	/** Reply of a call that ran after its deadline. */
 	private static final long EXPIRED = -1;
@@ -163,6 +166,22 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 		}
 		catch (DataAccessException ex) {
 			return false;
+		}
+	}
+
+	/**
+	 * Count {@code units} against {@code quotas} now, whatever room they have: one call of
+	 * {@code charge.lua} (one per shard for sharded quotas, each its part of the units).
+	 */
+	@Override
+	public void charge(String tenantId, List<Quota> quotas, long units) {
+		int shards = shards(quotas);
+		for (int shard = 0; shard < shards; shard++) {
+			long part = part(units, shard, shards);
+			if (part > 0) {
+				runForLong(CHARGE, this.scriptArguments.keys(tenantId, quotas, shard, shards),
+						this.scriptArguments.charge(part, quotas, shard, shards), "Redis could not take the charge: ");
+			}
 		}
 	}
 

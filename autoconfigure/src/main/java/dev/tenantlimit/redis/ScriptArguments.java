@@ -99,6 +99,23 @@ final class ScriptArguments {
 				this.instanceId + ":wb" + this.sequence.incrementAndGet() + ':', jitter());
 	}
 
+	/** ARGV of charge.lua: the units, a member prefix, five per quota. */
+	Object[] charge(long units, List<Quota> quotas, int shard, int shards) {
+		Object[] args = new Object[2 + 5 * quotas.size()];
+		args[0] = Long.toString(units);
+		args[1] = this.instanceId + ":ch" + this.sequence.incrementAndGet() + ':';
+		for (int i = 0; i < quotas.size(); i++) {
+			Quota quota = quotas.get(i);
+			int at = 2 + 5 * i;
+			args[at] = algorithmCode(quota);
+			args[at + 1] = Long.toString(part(quota.limit(), shard, shards));
+			args[at + 2] = Long.toString(quota.window().toNanos() / 1000);
+			args[at + 3] = extra(quota, shard, shards);
+			args[at + 4] = jitter();
+		}
+		return args;
+	}
+
 	/** ARGV of return_permits.lua: the lease's member, first unused permit, count, end, four per quota. */
 	Object[] release(String member, int firstUnused, int unused, long endMicros, List<Quota> quotas) {
 		Object[] args = new Object[4 + 4 * quotas.size()];

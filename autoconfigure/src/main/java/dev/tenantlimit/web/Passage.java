@@ -11,9 +11,15 @@ import org.jspecify.annotations.Nullable;
  * @param tenantId the tenant, when known
  * @param tenant the tenant to put in context, or {@code null} for an anonymous request
  * @param permit the concurrency permit to give back when the request is done
+ * @param charges what the application may charge for the request, when a charged quota applies
  */
 record Passage(boolean admitted, String outcome, @Nullable String tenantId, @Nullable Tenant tenant,
-		ConcurrencyLimits.@Nullable Permit permit) {
+		ConcurrencyLimits.@Nullable Permit permit, @Nullable RequestCharges charges) {
+
+	Passage(boolean admitted, String outcome, @Nullable String tenantId, @Nullable Tenant tenant,
+			ConcurrencyLimits.@Nullable Permit permit) {
+		this(admitted, outcome, tenantId, tenant, permit, null);
+	}
 
 	static Passage refused(String outcome, @Nullable String tenantId) {
 		return new Passage(false, outcome, tenantId, null, null);

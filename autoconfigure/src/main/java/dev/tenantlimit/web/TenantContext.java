@@ -20,6 +20,8 @@ public final class TenantContext {
 
 	private static final ThreadLocal<Tenant> CURRENT = new ThreadLocal<>();
 
+	private static final ThreadLocal<RequestCharges> CHARGES = new ThreadLocal<>();
+
 	private TenantContext() {
 	}
 
@@ -34,12 +36,35 @@ public final class TenantContext {
 		return (tenant != null) ? tenant.id() : null;
 	}
 
-	static void set(Tenant tenant) {
+	/**
+	 * Charge the current request's tenant {@code units} more, once the work shows what it cost
+	 * (tokens of a model call, bytes exported): they count against the quotas of this request that
+	 * are marked {@code charged}, sent to Redis in the background when the request is done. A
+	 * quota pushed over its limit refuses the tenant's next requests until its window frees it.
+	 * Call it on the thread that serves the request; handlers that are not Java set the
+	 * {@code TenantLimit-Charge} response header instead.
+	 * @param units at least 0
+	 * @return whether a charged quota applies to this request; when none does, nothing is charged
+	 */
+	public static boolean charge(long units) {
+		RequestCharges charges = CHARGES.get();
+		if (charges == null) {
+			return false;
+		}
+		charges.add(units);
+		return true;
+	}
+
+	static void set(Tenant tenant, @Nullable RequestCharges charges) {
 		CURRENT.set(tenant);
+		if (charges != null) {
+			CHARGES.set(charges);
+		}
 	}
 
 	static void clear() {
 		CURRENT.remove();
+		CHARGES.remove();
 	}
 
 }

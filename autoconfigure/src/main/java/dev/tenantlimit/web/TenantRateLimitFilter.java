@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import dev.tenantlimit.annotation.HandlerQuotas;
+import dev.tenantlimit.limiter.Charger;
 import dev.tenantlimit.limiter.QuotaUsage;
 import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
@@ -73,6 +74,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private @Nullable HandlerQuotas handlerQuotas;
 
+	private @Nullable Charger charger;
+
 	private final LogThrottle refusalLog = new LogThrottle(10, System::nanoTime);
 
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
@@ -114,6 +117,11 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	/** Count the quotas handlers declare ({@code @RateLimited}) with the tenant's. */
 	public void setHandlerQuotas(@Nullable HandlerQuotas handlerQuotas) {
 		this.handlerQuotas = handlerQuotas;
+	}
+
+	/** Send what applications charge after the work ({@link TenantContext#charge}) to {@code charger}. */
+	public void setCharger(@Nullable Charger charger) {
+		this.charger = charger;
 	}
 
 	/** The limiter this filter decides with, all its layers included. */
@@ -177,7 +185,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			this.observer.outcome(passage.outcome(), passage.tenantId());
 			this.observer.filter(System.nanoTime() - start);
 			if (passage.admitted()) {
-				this.scope.serve(passage, request, response, chain);
+				this.scope.serve(passage, request, response, chain, this.charger);
 			}
 		}
 		finally {
@@ -256,7 +264,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		try {
 			passage = admit(tenant, request, response, permit);
 			return (overCap && passage.admitted())
-					? new Passage(true, RequestObserver.DRY_RUN_DENIED, tenant.id(), tenant, permit) : passage;
+					? new Passage(true, RequestObserver.DRY_RUN_DENIED, tenant.id(), tenant, permit, passage.charges())
+					: passage;
 		}
 		finally {
 			if ((passage == null || !passage.admitted()) && permit != null) {
@@ -301,7 +310,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		if (!decision.allowed()) {
 			logRefusal("with 429 (dry run: let through)", tenant);
 		}
-		return new Passage(true, outcome, tenant.id(), tenant, permit);
+		RequestCharges charges = (this.charger != null) ? RequestCharges.of(tenant.id(), quotas) : null;
+		return new Passage(true, outcome, tenant.id(), tenant, permit, charges);
 	}
 
 	/** Used over capacity of the fullest enforced quota (a loop: this runs on every request). */

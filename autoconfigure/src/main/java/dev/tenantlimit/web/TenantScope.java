@@ -3,6 +3,7 @@ package dev.tenantlimit.web;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.tenantlimit.limiter.Charger;
 import dev.tenantlimit.tenant.Tenant;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -10,6 +11,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 /**
@@ -31,8 +33,9 @@ final class TenantScope {
 		return this.writesInFlight;
 	}
 
-	void serve(Passage passage, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws IOException, ServletException {
+	/** @param charger where the request's charges go once it is done */
+	void serve(Passage passage, HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			@Nullable Charger charger) throws IOException, ServletException {
 		Tenant tenant = passage.tenant();
 		if (tenant == null) {
 			chain.doFilter(request, response);
@@ -41,19 +44,24 @@ final class TenantScope {
 		InFlight inFlight = ConcurrencyLimits.isRead(request.getMethod()) ? this.readsInFlight : this.writesInFlight;
 		inFlight.enter();
 		ConcurrencyLimits.Permit permit = passage.permit();
+		RequestCharges charges = (charger != null) ? passage.charges() : null;
 		Runnable done = () -> {
 			inFlight.leave();
 			if (permit != null) {
 				permit.close();
 			}
+			if (charges != null) {
+				charges.send(charger);
+			}
 		};
+		HttpServletResponse served = (charges != null) ? charges.takingHeader(response) : response;
 		request.setAttribute(TenantContext.REQUEST_ATTRIBUTE, tenant);
-		TenantContext.set(tenant);
+		TenantContext.set(tenant, charges);
 		MDC.put(TenantContext.MDC_KEY, tenant.id());
 		Runnable signOut = TenantSecurityContext.PRESENT ? TenantSecurityContext.signIn(tenant) : () -> {
 		};
 		try {
-			chain.doFilter(request, response);
+			chain.doFilter(request, served);
 		}
 		finally {
 			signOut.run();

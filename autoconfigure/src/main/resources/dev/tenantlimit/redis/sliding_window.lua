@@ -22,7 +22,8 @@
 --   shadow     1 when quota i is counted but never refuses, else 0
 --   extra      sliding counter: number of sub-windows; token bucket: bucket size; log: unused
 --   jitter     ms added to the key's expiry, drawn per key (keys written together expire apart)
---   cost       units one permit uses in quota i (>= 1)
+--   cost       units one permit uses in quota i (>= 1; 0 for a quota only charges fill, which
+--              admits while at least one unit is free and records nothing)
 --
 -- Reply: { permits granted (0 refused; -1 when past the deadline, and nothing else follows),
 --          retry-after in µs (0 when granted), Redis's time in µs,
@@ -61,11 +62,11 @@ local log = {}
 function log.check(q)
   redis.call('ZREMRANGEBYSCORE', q.key, '-inf', int(now - q.window))
   q.used = redis.call('ZCARD', q.key)
-  q.room = math.floor((q.limit - q.used) / q.cost)
+  q.room = math.floor((q.limit - q.used) / q.need)
   if q.room < 1 then
     -- The entry that must expire before one more request fits: the (used + cost - limit)th
     -- oldest; with a lowered limit or a cost above one that is not the oldest.
-    local index = q.used + q.cost - q.limit - 1
+    local index = q.used + q.need - q.limit - 1
     if index >= q.used then
       q.retry = q.window + lease
     else
@@ -134,7 +135,7 @@ function counter.check(q)
   end
   q.estimate, q.newest = estimate, newest
   q.used = math.floor(estimate)
-  q.room = math.floor((q.limit - estimate) / q.cost)
+  q.room = math.floor((q.limit - estimate) / q.need)
   if q.room < 1 then
     -- Walk forward sub-window by sub-window: while cur+k is current, cur-n+k is the weighted one.
     local after = ahead
@@ -143,9 +144,9 @@ function counter.check(q)
     end
     for k = 0, q.extra do
       local oldest = counts[q.cur - q.extra + k] or 0
-      if after + q.cost <= q.limit then
+      if after + q.need <= q.limit then
         -- the weight must fall below (limit - cost - after) / oldest; it is 1 - fraction of cur+k gone
-        local gone = (oldest > 0) and (1 - (q.limit - q.cost - after) / oldest) or 0
+        local gone = (oldest > 0) and (1 - (q.limit - q.need - after) / oldest) or 0
         if gone < 0 then gone = 0 end
         q.retry = math.max(1, math.ceil((q.cur + k + gone) * q.sub - now) + 1)
         return
@@ -191,9 +192,9 @@ function bucket.check(q)
   end
   q.tokens = tokens
   q.used = q.extra - math.floor(tokens)
-  q.room = math.floor(tokens / q.cost)
+  q.room = math.floor(tokens / q.need)
   if q.room < 1 then
-    q.retry = math.ceil((q.cost - tokens) / q.rate)
+    q.retry = math.ceil((q.need - tokens) / q.rate)
   end
   q.ts = now
 end
@@ -220,7 +221,12 @@ for i = 1, #KEYS do
   local q = { key = KEYS[i], algorithm = algorithms[tonumber(ARGV[a])], limit = tonumber(ARGV[a + 1]),
               window = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1', extra = tonumber(ARGV[a + 4]),
               jitter = tonumber(ARGV[a + 5]), cost = tonumber(ARGV[a + 6]), retry = 0 }
+  q.need = math.max(q.cost, 1)
   q.algorithm.check(q)
+  if q.cost == 0 and q.room >= 1 then
+    -- records nothing: any number of permits fits while one unit is free
+    q.room = math.huge
+  end
   if not q.shadow then
     if q.room < room then room = q.room end
     if q.room < 1 and q.retry > retry then retry = q.retry end
@@ -240,7 +246,7 @@ end
 
 local reply = { granted, retry, now }
 for i, q in ipairs(quotas) do
-  if granted > 0 and q.room >= granted and ARGV[1] ~= '' then
+  if granted > 0 and q.room >= granted and ARGV[1] ~= '' and q.cost > 0 then
     q.algorithm.record(q, granted)
   end
   reply[3 * i + 1] = q.used

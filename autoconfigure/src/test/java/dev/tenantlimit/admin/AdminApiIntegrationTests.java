@@ -260,7 +260,7 @@ class AdminApiIntegrationTests {
 			.andExpect(status().isBadRequest())
 			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 			.andExpect(jsonPath("$.errors", hasSize(4)))
-			.andExpect(jsonPath("$.errors", hasItem("[0].cost must be a whole number from 1 to 1000000000000")))
+			.andExpect(jsonPath("$.errors", hasItem("[0].cost must be a whole number from 1 (0 for a charged quota) to 1000000000000")))
 			.andExpect(jsonPath("$.errors", hasItem(startsWith("[1].cost must be at most 10"))))
 			.andExpect(jsonPath("$.errors", hasItem(startsWith("[2].cost must be at most 5"))))
 			.andExpect(jsonPath("$.errors", hasItem(startsWith("[3].cost must be at most 3"))));

@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A small application the integration tests run TenantLimit in. */
@@ -118,6 +120,24 @@ public class TestApplication {
 		@GetMapping("/latest")
 		String latest() {
 			return "latest";
+		}
+
+	}
+
+	/** Handlers that charge once they know what the work cost ({@code ChargeAfterWorkIntegrationTests}). */
+	@RestController
+	@RequestMapping("/api/generate")
+	static class GenerateController {
+
+		@PostMapping
+		Map<String, Object> generate(@RequestParam long tokens) {
+			return Map.of("tokens", tokens, "charged", TenantContext.charge(tokens));
+		}
+
+		/** As a handler in another language would: the header, which the client never sees. */
+		@PostMapping("/by-header")
+		ResponseEntity<String> byHeader(@RequestParam String tokens) {
+			return ResponseEntity.ok().header("TenantLimit-Charge", tokens).body("generated");
 		}
 
 	}
