@@ -104,6 +104,7 @@ public class TenantLimitEndpoint {
 		map.put("cost", quota.cost());
 		map.put("per", quota.per());
 		map.put("charged", quota.charged());
+		map.put("delay", quota.delay().toString());
 		return map;
 	}
 

@@ -158,6 +158,7 @@ final class AdminRequests {
 		if (cost < (charged ? 0 : 1) || cost > MAX_COUNT) {
 			errors.add(at + ".cost must be a whole number from 1 (0 for a charged quota) to " + MAX_COUNT);
 		}
+		Duration delay = delay(request.delay(), at, errors);
 		List<String> per = (request.per() != null) ? request.per() : List.of();
 		String perProblem = perProblem(per);
 		if (perProblem != null) {
@@ -170,7 +171,7 @@ final class AdminRequests {
 			List<String> methods = (request.methods() != null) ? request.methods() : List.of();
 			Quota quota = new Quota(null, request.limit(), window, path, new LinkedHashSet<>(methods),
 					Boolean.TRUE.equals(request.shadow()), algorithm, burst, shards, !Boolean.FALSE.equals(request.lease()),
-					cost, per, "", charged);
+					cost, per, "", charged, (delay != null) ? delay : Duration.ZERO);
 			if (cost > quota.largestCost()) {
 				errors.add(at + ".cost must be at most " + quota.largestCost()
 						+ ": what the quota holds when full (its burst or limit, divided by its shards)");
@@ -182,6 +183,25 @@ final class AdminRequests {
 			errors.add(at + ".methods must be HTTP methods (GET, POST, ...)");
 			return null;
 		}
+	}
+
+	private static @Nullable Duration delay(@Nullable String text, String at, List<String> errors) {
+		if (text == null) {
+			return Duration.ZERO;
+		}
+		Duration delay = null;
+		try {
+			boolean wellFormed = SIMPLE_DURATION.matcher(text).matches() || ISO_DURATION.matcher(text).matches();
+			delay = wellFormed ? DurationStyle.detectAndParse(text) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			// reported below
+		}
+		if (delay == null || delay.isNegative() || delay.compareTo(Quota.MAX_DELAY) > 0) {
+			errors.add(at + ".delay must be a duration from 0 to " + Quota.MAX_DELAY.toSeconds() + "s (500ms, 2s)");
+			return null;
+		}
+		return delay;
 	}
 
 	/** What is wrong with a quota's per, or {@code null}. */

@@ -25,16 +25,18 @@ import org.jspecify.annotations.Nullable;
  * {@code header:<name>}, {@code claim:<name>}); one count per tenant when absent or empty
  * @param charged whether what the application charges after the work counts against the quota;
  * false when absent (with true, the cost may be 0)
+ * @param delay how long a request the quota would refuse may wait for it instead ({@code 500ms},
+ * {@code 2s}; at most 30 s); 0 when absent
  */
 public record QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
 		@Nullable List<String> methods, @Nullable Boolean shadow, @Nullable String algorithm, @Nullable Long burst,
 		@Nullable Integer shards, @Nullable Boolean lease, @Nullable Long cost, @Nullable List<String> per,
-		@Nullable Boolean charged) {
+		@Nullable Boolean charged, @Nullable String delay) {
 
 	/** A quota request with the default algorithm, burst and shards. */
 	public QuotaRequest(@Nullable Long limit, @Nullable String window, @Nullable String path,
 			@Nullable List<String> methods, @Nullable Boolean shadow) {
-		this(limit, window, path, methods, shadow, null, null, null, null, null, null, null);
+		this(limit, window, path, methods, shadow, null, null, null, null, null, null, null, null);
 	}
 
 }

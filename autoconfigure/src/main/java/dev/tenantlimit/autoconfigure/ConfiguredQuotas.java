@@ -58,7 +58,7 @@ final class ConfiguredQuotas {
 			quota = new Quota(null, properties.getLimit(), properties.getWindow(), properties.getPath(),
 					new LinkedHashSet<>(properties.getMethods()), properties.isShadow(), properties.getAlgorithm(),
 					properties.getBurst(), properties.getShards(), properties.isLease(), properties.getCost(),
-					properties.getPer(), "", properties.isCharged());
+					properties.getPer(), "", properties.isCharged(), properties.getDelay());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(name,

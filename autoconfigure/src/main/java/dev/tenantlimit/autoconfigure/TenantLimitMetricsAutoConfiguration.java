@@ -48,6 +48,9 @@ public final class TenantLimitMetricsAutoConfiguration {
 			charges.ifAvailable((sender) -> charges(registry, sender));
 			inFlight(registry, "read", filter.readsInFlight());
 			inFlight(registry, "mutating", filter.writesInFlight());
+			Gauge.builder("tenantlimit.shaping.waiting", filter, TenantRateLimitFilter::heldRequests)
+				.description("Requests held for quotas with a delay, waiting to be admitted")
+				.register(registry);
 			Gauge.builder("tenantlimit.fallback.active", fallback, (state) -> state.isActive() ? 1 : 0)
 				.description("1 while this instance decides without Redis (fail mode), else 0")
 				.register(registry);

@@ -71,6 +71,8 @@ public class TenantLimitProperties {
 
 	private final DenyCache denyCache = new DenyCache();
 
+	private final Shaping shaping = new Shaping();
+
 	private final Lease lease = new Lease();
 
 	private final Reload reload = new Reload();
@@ -167,6 +169,10 @@ public class TenantLimitProperties {
 
 	public DenyCache getDenyCache() {
 		return this.denyCache;
+	}
+
+	public Shaping getShaping() {
+		return this.shaping;
 	}
 
 	public Lease getLease() {
@@ -266,6 +272,20 @@ public class TenantLimitProperties {
 		 * TenantLimit-Charge response header) counts against the quota; with it, the cost may be 0.
 		 */
 		private boolean charged;
+
+		/**
+		 * How long a request the quota would refuse may wait until it admits it (shaping
+		 * instead of refusing), at most 30s; 0 refuses at once.
+		 */
+		private Duration delay = Duration.ZERO;
+
+		public Duration getDelay() {
+			return this.delay;
+		}
+
+		public void setDelay(Duration delay) {
+			this.delay = delay;
+		}
 
 		public boolean isCharged() {
 			return this.charged;
@@ -963,6 +983,24 @@ public class TenantLimitProperties {
 
 		public void setRetryInterval(Duration retryInterval) {
 			this.retryInterval = retryInterval;
+		}
+
+	}
+
+	public static class Shaping {
+
+		/**
+		 * Most requests one instance holds at once for quotas with a delay; a request beyond
+		 * that is refused at once.
+		 */
+		private int maxWaiting = 1000;
+
+		public int getMaxWaiting() {
+			return this.maxWaiting;
+		}
+
+		public void setMaxWaiting(int maxWaiting) {
+			this.maxWaiting = maxWaiting;
 		}
 
 	}

@@ -158,6 +158,7 @@ public final class TenantLimitWebAutoConfiguration {
 				observer.getIfAvailable(() -> RequestObserver.NONE));
 		filter.setHandlerQuotas(handlerQuotas.getIfAvailable());
 		filter.setCharger(charges.getIfAvailable());
+		filter.enableShaping(properties.getShaping().getMaxWaiting());
 		return filter;
 	}
 

@@ -33,7 +33,7 @@ import org.springframework.transaction.support.TransactionOperations;
  */
 public class JdbcTenantStore implements TenantStore, ApiKeyDirectory {
 
-	private static final String QUOTA_COLUMNS = "quota_id, quota_limit, window_ms, path_pattern, methods, shadow, algorithm, burst, shards, lease, cost, per_dims, charged";
+	private static final String QUOTA_COLUMNS = "quota_id, quota_limit, window_ms, path_pattern, methods, shadow, algorithm, burst, shards, lease, cost, per_dims, charged, delay_ms";
 
 	private static final String KEY_COLUMNS = "key_id, tenant_id, name, key_prefix, created_at, revoked_at";
 
@@ -267,11 +267,11 @@ public class JdbcTenantStore implements TenantStore, ApiKeyDirectory {
 		for (Quota quota : quotas) {
 			this.jdbc
 				.sql("INSERT INTO tl_quota (" + ownerColumn
-						+ ", quota_limit, window_ms, path_pattern, methods, shadow, algorithm, burst, shards, lease, cost, per_dims, charged)"
-						+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+						+ ", quota_limit, window_ms, path_pattern, methods, shadow, algorithm, burst, shards, lease, cost, per_dims, charged, delay_ms)"
+						+ " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 				.params(owner, quota.limit(), quota.window().toMillis(), quota.path(), String.join(",", quota.methods()),
 						quota.shadow(), quota.algorithm().id(), quota.burst(), quota.shards(), quota.lease(), quota.cost(),
-						String.join(",", quota.per()), quota.charged())
+						String.join(",", quota.per()), quota.charged(), quota.delay().toMillis())
 				.update();
 		}
 	}
@@ -289,7 +289,7 @@ public class JdbcTenantStore implements TenantStore, ApiKeyDirectory {
 				Duration.ofMillis(rs.getLong("window_ms")), rs.getString("path_pattern"), methodSet,
 				rs.getBoolean("shadow"), Algorithm.of(rs.getString("algorithm")), rs.getLong("burst"), rs.getInt("shards"),
 				rs.getBoolean("lease"), rs.getLong("cost"), list(rs.getString("per_dims")), "",
-				rs.getBoolean("charged"));
+				rs.getBoolean("charged"), Duration.ofMillis(rs.getLong("delay_ms")));
 	}
 
 	private static List<String> list(String commaSeparated) {

@@ -37,16 +37,21 @@ import org.jspecify.annotations.Nullable;
  * @param charged whether what the application charges after the work ({@code TenantContext.charge},
  * the {@code TenantLimit-Charge} header) counts against this quota; such a quota may have a cost
  * of 0 (only charges count) and is decided in Redis on every request, never from a lease
+ * @param delay how long a request this quota would refuse may be held until the quota admits it
+ * (shaping, the leaky bucket's queue); zero refuses at once
  */
 public record Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods,
 		boolean shadow, Algorithm algorithm, long burst, int shards, boolean lease, long cost, List<String> per,
-		String perKey, boolean charged) {
+		String perKey, boolean charged, Duration delay) {
 
 	/** Pattern that matches every path. */
 	public static final String ALL_PATHS = "/**";
 
 	/** Shortest window a quota may have. */
 	public static final Duration MIN_WINDOW = Duration.ofSeconds(1);
+
+	/** Longest a request may be held by a quota's {@code delay}. */
+	public static final Duration MAX_DELAY = Duration.ofSeconds(30);
 
 	/** Most shards a quota may be spread over. */
 	public static final int MAX_SHARDS = 64;
@@ -76,12 +81,16 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 			throw new IllegalArgumentException("cost must be at least 1 (0 only for a charged quota), was " + cost);
 		}
 		per = CounterDimensions.check(per);
+		if (delay.isNegative() || delay.compareTo(MAX_DELAY) > 0) {
+			throw new IllegalArgumentException("delay must be from 0 to " + MAX_DELAY.toSeconds() + "s, was " + delay);
+		}
 	}
 
 	/** A quota counted once per tenant. */
 	public Quota(@Nullable Long id, long limit, Duration window, String path, Set<String> methods, boolean shadow,
 			Algorithm algorithm, long burst, int shards, boolean lease, long cost) {
-		this(id, limit, window, path, methods, shadow, algorithm, burst, shards, lease, cost, List.of(), "", false);
+		this(id, limit, window, path, methods, shadow, algorithm, burst, shards, lease, cost, List.of(), "", false,
+				Duration.ZERO);
 	}
 
 	/** A quota where each request costs one unit. */
@@ -173,37 +182,43 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	public Quota share(int instances) {
 		long burstShare = (this.burst > 0) ? Math.max(1, this.burst / instances) : 0;
 		return new Quota(this.id, Math.max(1, this.limit / instances), this.window, this.path, this.methods,
-				this.shadow, this.algorithm, burstShare, 1, this.lease, this.cost, this.per, this.perKey, this.charged);
+				this.shadow, this.algorithm, burstShare, 1, this.lease, this.cost, this.per, this.perKey, this.charged, this.delay);
 	}
 
 	/** This quota counted by another algorithm ({@code burst} is dropped unless a token bucket). */
 	public Quota withAlgorithm(Algorithm newAlgorithm, long newBurst) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, newAlgorithm,
-				newBurst, this.shards, this.lease, this.cost, this.per, this.perKey, this.charged);
+				newBurst, this.shards, this.lease, this.cost, this.per, this.perKey, this.charged, this.delay);
 	}
 
 	/** This quota spread over {@code newShards} keys. */
 	public Quota withShards(int newShards) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, newShards, this.lease, this.cost, this.per, this.perKey, this.charged);
+				this.burst, newShards, this.lease, this.cost, this.per, this.perKey, this.charged, this.delay);
 	}
 
 	/** This quota with leases allowed or not. */
 	public Quota withLease(boolean newLease) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, newLease, this.cost, this.per, this.perKey, this.charged);
+				this.burst, this.shards, newLease, this.cost, this.per, this.perKey, this.charged, this.delay);
 	}
 
 	/** This quota with each request using {@code newCost} units. */
 	public Quota withCost(long newCost) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, this.lease, newCost, this.per, this.perKey, this.charged);
+				this.burst, this.shards, this.lease, newCost, this.per, this.perKey, this.charged, this.delay);
+	}
+
+	/** This quota holding a request it would refuse for up to {@code newDelay}. */
+	public Quota withDelay(Duration newDelay) {
+		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
+				this.burst, this.shards, this.lease, this.cost, this.per, this.perKey, this.charged, newDelay);
 	}
 
 	/** This quota with what the application charges counted against it, or not. */
 	public Quota withCharged(boolean newCharged) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, this.lease, this.cost, this.per, this.perKey, newCharged);
+				this.burst, this.shards, this.lease, this.cost, this.per, this.perKey, newCharged, this.delay);
 	}
 
 	/**
@@ -217,7 +232,7 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	/** This quota counted for each value of {@code dimensions} within the tenant. */
 	public Quota withPer(List<String> dimensions) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, this.lease, this.cost, dimensions, "", this.charged);
+				this.burst, this.shards, this.lease, this.cost, dimensions, "", this.charged, this.delay);
 	}
 
 	/**
@@ -226,7 +241,7 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	 */
 	public Quota forValues(String key) {
 		return new Quota(this.id, this.limit, this.window, this.path, this.methods, this.shadow, this.algorithm,
-				this.burst, this.shards, this.lease, this.cost, this.per, key, this.charged);
+				this.burst, this.shards, this.lease, this.cost, this.per, key, this.charged, this.delay);
 	}
 
 	/**
@@ -250,7 +265,7 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 				&& this.methods.equals(other.methods) && this.shadow == other.shadow
 				&& this.algorithm == other.algorithm && this.burst == other.burst && this.shards == other.shards
 				&& this.lease == other.lease && this.cost == other.cost && this.per.equals(other.per)
-				&& this.perKey.equals(other.perKey) && this.charged == other.charged;
+				&& this.perKey.equals(other.perKey) && this.charged == other.charged && this.delay.equals(other.delay);
 	}
 
 	/**

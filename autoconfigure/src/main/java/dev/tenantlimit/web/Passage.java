@@ -21,8 +21,16 @@ record Passage(boolean admitted, String outcome, @Nullable String tenantId, @Nul
 		this(admitted, outcome, tenantId, tenant, permit, null);
 	}
 
+	/** Outcome of a request held for a quota's delay: it is decided again later, and reported then. */
+	static final String HELD = "held";
+
 	static Passage refused(String outcome, @Nullable String tenantId) {
 		return new Passage(false, outcome, tenantId, null, null);
+	}
+
+	/** Whether the request waits for its quotas (it is neither served nor answered yet). */
+	boolean held() {
+		return HELD.equals(this.outcome);
 	}
 
 }

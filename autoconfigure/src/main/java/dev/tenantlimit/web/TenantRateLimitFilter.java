@@ -1,6 +1,7 @@
 package dev.tenantlimit.web;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import dev.tenantlimit.security.TenantResolver;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
 import dev.tenantlimit.tenant.UnknownTenantPolicy;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -76,6 +79,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private @Nullable Charger charger;
 
+	private @Nullable HeldRequests held;
+
 	private final LogThrottle refusalLog = new LogThrottle(10, System::nanoTime);
 
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
@@ -124,6 +129,20 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		this.charger = charger;
 	}
 
+	/**
+	 * Hold requests that quotas with a {@code delay} would refuse, at most {@code maxWaiting} at
+	 * once, instead of refusing them.
+	 */
+	public void enableShaping(int maxWaiting) {
+		this.held = new HeldRequests(maxWaiting);
+	}
+
+	/** Requests held now for quotas with a delay. */
+	public int heldRequests() {
+		HeldRequests requests = this.held;
+		return (requests != null) ? requests.waiting() : 0;
+	}
+
 	/** The limiter this filter decides with, all its layers included. */
 	public RateLimiter limiter() {
 		return this.limiter;
@@ -142,6 +161,9 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	/** Stop what the limiter runs in the background (the failover's probe). */
 	@Override
 	public void destroy() {
+		if (this.held != null) {
+			this.held.close();
+		}
 		if (this.limiter instanceof AutoCloseable closeable) {
 			try {
 				closeable.close();
@@ -173,16 +195,35 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		return this.settings.excludePaths().stream().anyMatch((pattern) -> PATH_MATCHER.match(pattern, path));
 	}
 
+	/** A held request is served in an async dispatch, which this filter must see. */
+	@Override
+	protected boolean shouldNotFilterAsyncDispatch() {
+		return false;
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		if (request.getDispatcherType() == DispatcherType.ASYNC) {
+			// a held request admitted since (decided and counted then), or the application's own async work
+			if (request.getAttribute(HeldRequests.ADMITTED_ATTRIBUTE) instanceof Passage admitted) {
+				request.removeAttribute(HeldRequests.ADMITTED_ATTRIBUTE);
+				this.scope.serve(admitted, request, response, chain, this.charger);
+			}
+			else {
+				chain.doFilter(request, response);
+			}
+			return;
+		}
 		long start = System.nanoTime();
 		String requestId = RequestIds.of(request);
 		response.setHeader(RequestIds.HEADER, requestId);
 		MDC.put(RequestIds.MDC_KEY, requestId);
 		try {
 			Passage passage = decide(request, response);
-			this.observer.outcome(passage.outcome(), passage.tenantId());
+			if (!passage.held()) {
+				this.observer.outcome(passage.outcome(), passage.tenantId());
+			}
 			this.observer.filter(System.nanoTime() - start);
 			if (passage.admitted()) {
 				this.scope.serve(passage, request, response, chain, this.charger);
@@ -268,7 +309,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 					: passage;
 		}
 		finally {
-			if ((passage == null || !passage.admitted()) && permit != null) {
+			// a held request keeps its permit until it is served or refused
+			if ((passage == null || (!passage.admitted() && !passage.held())) && permit != null) {
 				permit.close();
 			}
 		}
@@ -300,6 +342,9 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			logRefusal("by shadow quota " + decision.shadowViolated().get(0).quota().policyName(), tenant);
 		}
 		if (!decision.allowed() && !this.settings.dryRun()) {
+			if (hold(tenant, quotas, permit, decision, request, response)) {
+				return new Passage(false, Passage.HELD, tenant.id(), null, permit);
+			}
 			logRefusal("with 429", tenant);
 			this.problems.quotaExceeded(request, response, tenant.id(), decision);
 			return Passage.refused(decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED,
@@ -312,6 +357,63 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		}
 		RequestCharges charges = (this.charger != null) ? RequestCharges.of(tenant.id(), quotas) : null;
 		return new Passage(true, outcome, tenant.id(), tenant, permit, charges);
+	}
+
+	/** Hold a refused request for its quotas' delay, when they have one: decided again when they should have room. */
+	private boolean hold(Tenant tenant, List<Quota> quotas, ConcurrencyLimits.@Nullable Permit permit,
+			RateLimitDecision refused, HttpServletRequest request, HttpServletResponse response) {
+		HeldRequests requests = this.held;
+		Duration delay = (requests != null) ? HeldRequests.delayFor(refused) : Duration.ZERO;
+		if (delay.isZero()) {
+			return false;
+		}
+		RequestCharges charges = (this.charger != null) ? RequestCharges.of(tenant.id(), quotas) : null;
+		return requests.hold(request, refused.retryAfter(), delay, new HeldRequests.Attempt() {
+
+			@Override
+			public @Nullable Duration run(AsyncContext async, boolean last) throws IOException {
+				RateLimitDecision again;
+				try {
+					again = TenantRateLimitFilter.this.limiter.tryAcquire(tenant.id(), quotas);
+				}
+				catch (RateLimiterUnavailableException ex) {
+					TenantRateLimitFilter.this.problems.unavailable(request, response, 1);
+					answered(RequestObserver.UNAVAILABLE, async);
+					return null;
+				}
+				if (again.allowed()) {
+					TenantRateLimitFilter.this.headers.write(response, again);
+					TenantRateLimitFilter.this.observer.outcome(
+							again.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED, tenant.id());
+					request.setAttribute(HeldRequests.ADMITTED_ATTRIBUTE,
+							new Passage(true, RequestObserver.ALLOWED, tenant.id(), tenant, permit, charges));
+					async.dispatch();
+					return null;
+				}
+				if (!last) {
+					return again.retryAfter();
+				}
+				TenantRateLimitFilter.this.headers.write(response, again);
+				logRefusal("with 429 after its delay", tenant);
+				TenantRateLimitFilter.this.problems.quotaExceeded(request, response, tenant.id(), again);
+				answered(again.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED, async);
+				return null;
+			}
+
+			@Override
+			public void abandoned() {
+				if (permit != null) {
+					permit.close();
+				}
+			}
+
+			private void answered(String outcome, AsyncContext async) {
+				TenantRateLimitFilter.this.observer.outcome(outcome, tenant.id());
+				abandoned();
+				async.complete();
+			}
+
+		});
 	}
 
 	/** Used over capacity of the fullest enforced quota (a loop: this runs on every request). */

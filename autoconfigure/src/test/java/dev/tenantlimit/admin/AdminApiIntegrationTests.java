@@ -270,6 +270,28 @@ class AdminApiIntegrationTests {
 	}
 
 	@Test
+	void chargedAndDelayAreStoredShownAndChecked() throws Exception {
+		admin(put("/admin/tenants/" + this.id + "/quotas").content(
+				"[{\"limit\":1000,\"window\":\"1m\",\"charged\":true,\"cost\":0},{\"limit\":5,\"window\":\"1s\",\"delay\":\"2s\"}]"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$[0].charged").value(true))
+			.andExpect(jsonPath("$[0].cost").value(0))
+			.andExpect(jsonPath("$[0].delay").value("PT0S"))
+			.andExpect(jsonPath("$[1].charged").value(false))
+			.andExpect(jsonPath("$[1].delay").value("PT2S"));
+		admin(put("/admin/tenants/" + this.id + "/quotas").content("[{\"limit\":10,\"window\":\"1m\",\"cost\":0},"
+				+ "{\"limit\":10,\"window\":\"1m\",\"delay\":\"31s\"},{\"limit\":10,\"window\":\"1m\",\"delay\":\"-1s\"},"
+				+ "{\"limit\":10,\"window\":\"1m\",\"delay\":\"soon\"}]"))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.errors", hasSize(4)))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[0].cost"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[1].delay must be a duration from 0 to 30s"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[2].delay"))))
+			.andExpect(jsonPath("$.errors", hasItem(startsWith("[3].delay"))));
+		admin(get("/admin/tenants/" + this.id + "/quotas")).andExpect(jsonPath("$[1].delay").value("PT2S"));
+	}
+
+	@Test
 	void perIsStoredShownAndChecked() throws Exception {
 		admin(put("/admin/tenants/" + this.id + "/quotas")
 			.content("[{\"limit\":10,\"window\":\"1m\",\"per\":[\"client-ip\",\"claim:client_id\"]},{\"limit\":100,\"window\":\"1h\"}]"))
