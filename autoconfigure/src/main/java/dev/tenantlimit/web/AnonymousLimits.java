@@ -1,7 +1,6 @@
 package dev.tenantlimit.web;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.tenantlimit.limiter.RateLimitDecision;
@@ -34,22 +33,21 @@ final class AnonymousLimits {
 
 	private final RequestObserver observer;
 
+	private final RequestQuotas requestQuotas;
+
 	AnonymousLimits(RateLimiter limiter, RateLimitHeaders headers, ProblemResponses problems,
-			RequestObserver observer) {
+			RequestObserver observer, RequestQuotas requestQuotas) {
 		this.limiter = limiter;
 		this.headers = headers;
 		this.problems = problems;
 		this.observer = observer;
+		this.requestQuotas = requestQuotas;
 	}
 
-	/**
-	 * @param handlerQuotas the quotas the request's handler declares ({@code @RateLimited}),
-	 * counted for the address as well
-	 */
-	Passage decide(TenantRateLimitFilter.Settings settings, List<Quota> handlerQuotas, HttpServletRequest request,
-			HttpServletResponse response) throws IOException {
-		List<Quota> quotas = TenantRateLimitFilter.withHandlerQuotas(
-				RequestDimensions.resolve(matching(settings.anonymousQuotas(), request), request), handlerQuotas);
+	/** Decide with the anonymous quotas, and those of the request's handler, for the client's address. */
+	Passage decide(TenantRateLimitFilter.Settings settings, HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
+		List<Quota> quotas = this.requestQuotas.of(settings.anonymousQuotas(), request);
 		if (quotas.isEmpty()) {
 			return new Passage(true, RequestObserver.BYPASSED, null, null, null);
 		}
@@ -75,21 +73,6 @@ final class AnonymousLimits {
 		String outcome = wouldRefuse ? RequestObserver.DRY_RUN_DENIED
 				: decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED;
 		return new Passage(true, outcome, null, null, null);
-	}
-
-	private static List<Quota> matching(List<Quota> quotas, HttpServletRequest request) {
-		if (quotas.isEmpty()) {
-			return quotas;
-		}
-		String method = request.getMethod();
-		String path = RequestPaths.of(request);
-		List<Quota> matching = new ArrayList<>(quotas.size());
-		for (Quota quota : quotas) {
-			if (quota.matches(method, path)) {
-				matching.add(quota);
-			}
-		}
-		return matching;
 	}
 
 }

@@ -1,25 +1,19 @@
 package dev.tenantlimit.web;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.tenantlimit.annotation.HandlerQuotas;
 import dev.tenantlimit.limiter.Charger;
-import dev.tenantlimit.limiter.QuotaUsage;
-import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.limiter.RateLimiter;
-import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.security.InvalidCredentialsException;
 import dev.tenantlimit.security.TenantResolver;
 import dev.tenantlimit.tenant.Tenant;
 import dev.tenantlimit.tenant.TenantCache;
 import dev.tenantlimit.tenant.UnknownTenantPolicy;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -61,6 +55,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private final RateLimiter limiter;
 
+	private final TenantLimits limits;
+
 	private volatile Settings settings;
 
 	private final AnonymousLimits anonymous;
@@ -75,13 +71,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	private final TenantScope scope = new TenantScope();
 
-	private @Nullable HandlerQuotas handlerQuotas;
-
-	private @Nullable Charger charger;
-
-	private @Nullable HeldRequests held;
-
-	private final LogThrottle refusalLog = new LogThrottle(10, System::nanoTime);
+	private final RefusalLog refusals = new RefusalLog();
 
 	public TenantRateLimitFilter(List<TenantResolver> resolvers, TenantCache tenants, RateLimiter limiter,
 			Settings settings, ProblemResponses problems) {
@@ -103,7 +93,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		this.problems = problems;
 		this.concurrency = concurrency;
 		this.observer = observer;
-		this.anonymous = new AnonymousLimits(limiter, this.headers, problems, observer);
+		this.limits = new TenantLimits(limiter, this.headers, problems, observer, this.refusals);
+		this.anonymous = new AnonymousLimits(limiter, this.headers, problems, observer, this.limits.requestQuotas());
 	}
 
 	/** How the filter behaves now. */
@@ -121,12 +112,12 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	/** Count the quotas handlers declare ({@code @RateLimited}) with the tenant's. */
 	public void setHandlerQuotas(@Nullable HandlerQuotas handlerQuotas) {
-		this.handlerQuotas = handlerQuotas;
+		this.limits.handlerQuotas(handlerQuotas);
 	}
 
 	/** Send what applications charge after the work ({@link TenantContext#charge}) to {@code charger}. */
 	public void setCharger(@Nullable Charger charger) {
-		this.charger = charger;
+		this.limits.charger(charger);
 	}
 
 	/**
@@ -134,13 +125,12 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	 * once, instead of refusing them.
 	 */
 	public void enableShaping(int maxWaiting) {
-		this.held = new HeldRequests(maxWaiting);
+		this.limits.shaping(new HeldRequests(maxWaiting));
 	}
 
 	/** Requests held now for quotas with a delay. */
 	public int heldRequests() {
-		HeldRequests requests = this.held;
-		return (requests != null) ? requests.waiting() : 0;
+		return this.limits.heldRequests();
 	}
 
 	/** The limiter this filter decides with, all its layers included. */
@@ -161,9 +151,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	/** Stop what the limiter runs in the background (the failover's probe). */
 	@Override
 	public void destroy() {
-		if (this.held != null) {
-			this.held.close();
-		}
+		this.limits.close();
 		if (this.limiter instanceof AutoCloseable closeable) {
 			try {
 				closeable.close();
@@ -208,7 +196,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			// a held request admitted since (decided and counted then), or the application's own async work
 			if (request.getAttribute(HeldRequests.ADMITTED_ATTRIBUTE) instanceof Passage admitted) {
 				request.removeAttribute(HeldRequests.ADMITTED_ATTRIBUTE);
-				this.scope.serve(admitted, request, response, chain, this.charger);
+				this.scope.serve(admitted, request, response, chain, this.limits.charger());
 			}
 			else {
 				chain.doFilter(request, response);
@@ -226,7 +214,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			}
 			this.observer.filter(System.nanoTime() - start);
 			if (passage.admitted()) {
-				this.scope.serve(passage, request, response, chain, this.charger);
+				this.scope.serve(passage, request, response, chain, this.limits.charger());
 			}
 		}
 		finally {
@@ -264,7 +252,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			boolean signedIn = TenantSecurityContext.PRESENT && TenantSecurityContext.isSignedIn();
 			Settings settings = this.settings;
 			if (settings.allowAnonymous() && !signedIn) {
-				return this.anonymous.decide(settings, handlerQuotas(request), request, response);
+				return this.anonymous.decide(settings, request, response);
 			}
 			if (signedIn && hasExemptRole(request)) {
 				return new Passage(true, RequestObserver.BYPASSED, null, null, null);
@@ -297,13 +285,13 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 				? this.concurrency.tryAcquire(tenant.id(), request.getMethod()) : null;
 		boolean overCap = this.concurrency != null && permit == null;
 		if (overCap && !this.settings.dryRun()) {
-			logRefusal("over its concurrency cap", tenant);
+			this.refusals.refused(tenant.id(), "over its concurrency cap");
 			this.problems.concurrencyLimited(request, response, tenant.id());
 			return Passage.refused(RequestObserver.DENIED, tenant.id());
 		}
 		Passage passage = null;
 		try {
-			passage = admit(tenant, request, response, permit);
+			passage = this.limits.admit(tenant, this.settings, request, response, permit);
 			return (overCap && passage.admitted())
 					? new Passage(true, RequestObserver.DRY_RUN_DENIED, tenant.id(), tenant, permit, passage.charges())
 					: passage;
@@ -316,161 +304,12 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		}
 	}
 
-	/** Decide, write the headers, and answer a refusal. */
-	private Passage admit(Tenant tenant, HttpServletRequest request, HttpServletResponse response,
-			ConcurrencyLimits.@Nullable Permit permit) throws IOException {
-		List<Quota> quotas = applicableQuotas(tenant, request);
-		if (quotas.isEmpty()) {
-			return new Passage(true, RequestObserver.ALLOWED, tenant.id(), tenant, permit);
-		}
-		RateLimitDecision decision;
-		long start = System.nanoTime();
-		try {
-			decision = this.limiter.tryAcquire(tenant.id(), quotas);
-		}
-		catch (RateLimiterUnavailableException ex) {
-			this.problems.unavailable(request, response, 1);
-			return Passage.refused(RequestObserver.UNAVAILABLE, tenant.id());
-		}
-		finally {
-			this.observer.decision(System.nanoTime() - start);
-		}
-		this.headers.write(response, decision);
-		this.observer.usage(tenant.id(), fullest(decision));
-		boolean shadowRefusal = !decision.shadowViolated().isEmpty();
-		if (shadowRefusal) {
-			logRefusal("by shadow quota " + decision.shadowViolated().get(0).quota().policyName(), tenant);
-		}
-		if (!decision.allowed() && !this.settings.dryRun()) {
-			if (hold(tenant, quotas, permit, decision, request, response)) {
-				return new Passage(false, Passage.HELD, tenant.id(), null, permit);
-			}
-			logRefusal("with 429", tenant);
-			this.problems.quotaExceeded(request, response, tenant.id(), decision);
-			return Passage.refused(decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED,
-					tenant.id());
-		}
-		String outcome = (!decision.allowed() || shadowRefusal) ? RequestObserver.DRY_RUN_DENIED
-				: decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED;
-		if (!decision.allowed()) {
-			logRefusal("with 429 (dry run: let through)", tenant);
-		}
-		RequestCharges charges = (this.charger != null) ? RequestCharges.of(tenant.id(), quotas) : null;
-		return new Passage(true, outcome, tenant.id(), tenant, permit, charges);
-	}
-
-	/** Hold a refused request for its quotas' delay, when they have one: decided again when they should have room. */
-	private boolean hold(Tenant tenant, List<Quota> quotas, ConcurrencyLimits.@Nullable Permit permit,
-			RateLimitDecision refused, HttpServletRequest request, HttpServletResponse response) {
-		HeldRequests requests = this.held;
-		Duration delay = (requests != null) ? HeldRequests.delayFor(refused) : Duration.ZERO;
-		if (delay.isZero()) {
-			return false;
-		}
-		RequestCharges charges = (this.charger != null) ? RequestCharges.of(tenant.id(), quotas) : null;
-		return requests.hold(request, refused.retryAfter(), delay, new HeldRequests.Attempt() {
-
-			@Override
-			public @Nullable Duration run(AsyncContext async, boolean last) throws IOException {
-				RateLimitDecision again;
-				try {
-					again = TenantRateLimitFilter.this.limiter.tryAcquire(tenant.id(), quotas);
-				}
-				catch (RateLimiterUnavailableException ex) {
-					TenantRateLimitFilter.this.problems.unavailable(request, response, 1);
-					answered(RequestObserver.UNAVAILABLE, async);
-					return null;
-				}
-				if (again.allowed()) {
-					TenantRateLimitFilter.this.headers.write(response, again);
-					TenantRateLimitFilter.this.observer.outcome(
-							again.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED, tenant.id());
-					request.setAttribute(HeldRequests.ADMITTED_ATTRIBUTE,
-							new Passage(true, RequestObserver.ALLOWED, tenant.id(), tenant, permit, charges));
-					async.dispatch();
-					return null;
-				}
-				if (!last) {
-					return again.retryAfter();
-				}
-				TenantRateLimitFilter.this.headers.write(response, again);
-				logRefusal("with 429 after its delay", tenant);
-				TenantRateLimitFilter.this.problems.quotaExceeded(request, response, tenant.id(), again);
-				answered(again.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED, async);
-				return null;
-			}
-
-			@Override
-			public void abandoned() {
-				if (permit != null) {
-					permit.close();
-				}
-			}
-
-			private void answered(String outcome, AsyncContext async) {
-				TenantRateLimitFilter.this.observer.outcome(outcome, tenant.id());
-				abandoned();
-				async.complete();
-			}
-
-		});
-	}
-
-	/** Used over capacity of the fullest enforced quota (a loop: this runs on every request). */
-	private static double fullest(RateLimitDecision decision) {
-		double fullest = 0;
-		for (QuotaUsage usage : decision.usages()) {
-			if (!usage.quota().shadow()) {
-				fullest = Math.max(fullest, usage.exceeded() ? 1 : Math.min(1, (double) usage.used() / usage.quota().capacity()));
-			}
-		}
-		return fullest;
-	}
-
 	private boolean isExempt(Tenant tenant, HttpServletRequest request) {
 		return this.settings.exemptTenants().contains(tenant.id()) || hasExemptRole(request);
 	}
 
 	private boolean hasExemptRole(HttpServletRequest request) {
 		return this.settings.exemptRoles().stream().anyMatch(request::isUserInRole);
-	}
-
-	/** At most ten lines a second, whatever the flood. */
-	private void logRefusal(String how, Tenant tenant) {
-		long heldBack = this.refusalLog.tryAcquire();
-		if (heldBack >= 0 && logger.isInfoEnabled()) {
-			logger.info("Refused a request of tenant '" + tenant.id() + "' " + how
-					+ ((heldBack > 0) ? " (" + heldBack + " such lines held back)" : ""));
-		}
-	}
-
-	private List<Quota> applicableQuotas(Tenant tenant, HttpServletRequest request) {
-		List<Quota> quotas = tenant.quotas().isEmpty() ? this.settings.defaultQuotas() : tenant.quotas();
-		String method = request.getMethod();
-		String path = RequestPaths.of(request);
-		List<Quota> matching = new ArrayList<>(quotas.size());
-		for (Quota quota : quotas) {
-			if (quota.matches(method, path)) {
-				matching.add(quota);
-			}
-		}
-		return withHandlerQuotas(RequestDimensions.resolve(matching, request), handlerQuotas(request));
-	}
-
-	private List<Quota> handlerQuotas(HttpServletRequest request) {
-		HandlerQuotas declared = this.handlerQuotas;
-		return (declared == null || declared.isEmpty()) ? List.of() : declared.forRequest(request);
-	}
-
-	/** A request's quotas and its handler's, decided together in one call. */
-	static List<Quota> withHandlerQuotas(List<Quota> quotas, List<Quota> handlerQuotas) {
-		if (handlerQuotas.isEmpty()) {
-			return quotas;
-		}
-		List<Quota> all = new ArrayList<>(quotas.size() + handlerQuotas.size());
-		all.addAll(quotas);
-		all.addAll(handlerQuotas);
-		return all;
 	}
 
 	/**

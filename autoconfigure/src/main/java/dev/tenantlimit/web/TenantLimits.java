@@ -1,0 +1,154 @@
+package dev.tenantlimit.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+import dev.tenantlimit.annotation.HandlerQuotas;
+import dev.tenantlimit.limiter.Charger;
+import dev.tenantlimit.limiter.QuotaUsage;
+import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.limiter.RateLimiter;
+import dev.tenantlimit.limiter.RateLimiterUnavailableException;
+import dev.tenantlimit.quota.Quota;
+import dev.tenantlimit.tenant.Tenant;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A tenant's request against its quotas: which apply ({@link RequestQuotas}), one decision of the
+ * limiter, the headers, and then a 429, a hold for quotas with a delay, or a passage with what the
+ * application may charge. {@link AnonymousLimits} does the same for requests without credentials.
+ */
+final class TenantLimits {
+
+	private final RateLimiter limiter;
+
+	private final RateLimitHeaders headers;
+
+	private final ProblemResponses problems;
+
+	private final RequestObserver observer;
+
+	private final RefusalLog refusals;
+
+	private final RequestQuotas requestQuotas = new RequestQuotas();
+
+	private final HeldRetry.FilterParts heldParts;
+
+	private volatile @Nullable Charger charger;
+
+	private volatile @Nullable HeldRequests held;
+
+	TenantLimits(RateLimiter limiter, RateLimitHeaders headers, ProblemResponses problems, RequestObserver observer,
+			RefusalLog refusals) {
+		this.limiter = limiter;
+		this.headers = headers;
+		this.problems = problems;
+		this.observer = observer;
+		this.refusals = refusals;
+		this.heldParts = new HeldRetry.FilterParts(limiter, headers, problems, observer, refusals);
+	}
+
+	RequestQuotas requestQuotas() {
+		return this.requestQuotas;
+	}
+
+	void handlerQuotas(@Nullable HandlerQuotas handlerQuotas) {
+		this.requestQuotas.handlerQuotas(handlerQuotas);
+	}
+
+	void charger(@Nullable Charger charger) {
+		this.charger = charger;
+	}
+
+	@Nullable Charger charger() {
+		return this.charger;
+	}
+
+	void shaping(@Nullable HeldRequests requests) {
+		this.held = requests;
+	}
+
+	int heldRequests() {
+		HeldRequests requests = this.held;
+		return (requests != null) ? requests.waiting() : 0;
+	}
+
+	void close() {
+		HeldRequests requests = this.held;
+		if (requests != null) {
+			requests.close();
+		}
+	}
+
+	/** Decide, write the headers, and answer a refusal. */
+	Passage admit(Tenant tenant, TenantRateLimitFilter.Settings settings, HttpServletRequest request,
+			HttpServletResponse response, ConcurrencyLimits.@Nullable Permit permit) throws IOException {
+		List<Quota> quotas = this.requestQuotas.of(tenant.quotas().isEmpty() ? settings.defaultQuotas() : tenant.quotas(),
+				request);
+		if (quotas.isEmpty()) {
+			return new Passage(true, RequestObserver.ALLOWED, tenant.id(), tenant, permit);
+		}
+		RateLimitDecision decision;
+		long start = System.nanoTime();
+		try {
+			decision = this.limiter.tryAcquire(tenant.id(), quotas);
+		}
+		catch (RateLimiterUnavailableException ex) {
+			this.problems.unavailable(request, response, 1);
+			return Passage.refused(RequestObserver.UNAVAILABLE, tenant.id());
+		}
+		finally {
+			this.observer.decision(System.nanoTime() - start);
+		}
+		this.headers.write(response, decision);
+		this.observer.usage(tenant.id(), fullest(decision));
+		boolean shadowRefusal = !decision.shadowViolated().isEmpty();
+		if (shadowRefusal) {
+			this.refusals.refused(tenant.id(), "by shadow quota " + decision.shadowViolated().get(0).quota().policyName());
+		}
+		if (!decision.allowed() && !settings.dryRun()) {
+			if (hold(tenant, quotas, permit, decision, request, response)) {
+				return new Passage(false, Passage.HELD, tenant.id(), null, permit);
+			}
+			this.refusals.refused(tenant.id(), "with 429");
+			this.problems.quotaExceeded(request, response, tenant.id(), decision);
+			return Passage.refused(decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED,
+					tenant.id());
+		}
+		String outcome = (!decision.allowed() || shadowRefusal) ? RequestObserver.DRY_RUN_DENIED
+				: decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED;
+		if (!decision.allowed()) {
+			this.refusals.refused(tenant.id(), "with 429 (dry run: let through)");
+		}
+		RequestCharges charges = (this.charger != null) ? RequestCharges.of(tenant.id(), quotas) : null;
+		return new Passage(true, outcome, tenant.id(), tenant, permit, charges);
+	}
+
+	/** Hold a refused request for its quotas' delay, when they have one: decided again when they should have room. */
+	private boolean hold(Tenant tenant, List<Quota> quotas, ConcurrencyLimits.@Nullable Permit permit,
+			RateLimitDecision refused, HttpServletRequest request, HttpServletResponse response) {
+		HeldRequests requests = this.held;
+		Duration delay = (requests != null) ? HeldRequests.delayFor(refused) : Duration.ZERO;
+		if (delay.isZero()) {
+			return false;
+		}
+		RequestCharges charges = (this.charger != null) ? RequestCharges.of(tenant.id(), quotas) : null;
+		return requests.hold(request, refused.retryAfter(), delay,
+				new HeldRetry(this.heldParts, tenant, quotas, permit, charges, request, response));
+	}
+
+	/** Used over capacity of the fullest enforced quota (a loop: this runs on every request). */
+	private static double fullest(RateLimitDecision decision) {
+		double fullest = 0;
+		for (QuotaUsage usage : decision.usages()) {
+			if (!usage.quota().shadow()) {
+				fullest = Math.max(fullest, usage.exceeded() ? 1 : Math.min(1, (double) usage.used() / usage.quota().capacity()));
+			}
+		}
+		return fullest;
+	}
+
+}
