@@ -189,15 +189,8 @@ final class AdminRequests {
 		if (text == null) {
 			return Duration.ZERO;
 		}
-		Duration delay = null;
-		try {
-			boolean wellFormed = SIMPLE_DURATION.matcher(text).matches() || ISO_DURATION.matcher(text).matches();
-			delay = wellFormed ? DurationStyle.detectAndParse(text) : null;
-		}
-		catch (IllegalArgumentException ex) {
-			// reported below
-		}
-		if (delay == null || delay.isNegative() || delay.compareTo(Quota.MAX_DELAY) > 0) {
+		Duration delay = duration(text);
+		if (delay == null || delay.compareTo(Quota.MAX_DELAY) > 0) {
 			errors.add(at + ".delay must be a duration from 0 to " + Quota.MAX_DELAY.toSeconds() + "s (500ms, 2s)");
 			return null;
 		}
@@ -222,21 +215,28 @@ final class AdminRequests {
 	}
 
 	private static @Nullable Duration window(@Nullable String text, String at, List<String> errors) {
-		Duration window = null;
-		try {
-			boolean wellFormed = text != null
-					&& (SIMPLE_DURATION.matcher(text).matches() || ISO_DURATION.matcher(text).matches());
-			window = wellFormed ? DurationStyle.detectAndParse(text) : null;
-		}
-		catch (IllegalArgumentException ex) {
-			// reported below
-		}
+		Duration window = (text != null) ? duration(text) : null;
 		if (window == null || window.compareTo(Quota.MIN_WINDOW) < 0 || window.compareTo(MAX_WINDOW) > 0) {
 			errors.add(at + ".window must be a duration from 1s to 366d: digits and ms, s, m, h or d (30s, 1m), "
 					+ "or ISO-8601 (PT1H)");
 			return null;
 		}
 		return window;
+	}
+
+	/**
+	 * Digits and a lower-case unit ({@code 30s}, {@code 500ms}) or ISO-8601 ({@code PT1H}), never
+	 * negative; {@code null} for anything else ({@code 1M} is refused, not read as a minute).
+	 */
+	private static @Nullable Duration duration(String text) {
+		try {
+			boolean wellFormed = SIMPLE_DURATION.matcher(text).matches() || ISO_DURATION.matcher(text).matches();
+			Duration duration = wellFormed ? DurationStyle.detectAndParse(text) : null;
+			return (duration != null && !duration.isNegative()) ? duration : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 }
