@@ -56,6 +56,9 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 
 	private static final RedisScript<Long> CHARGE = LuaScripts.load("charge.lua", Long.class);
 
+	/** Most units one charge counts: a larger one refuses nothing more. */
+	private static final long MAX_CHARGE = 1_000_000_000_000L;
+
 	/** Reply of a call that ran after its deadline. */
 	private static final long EXPIRED = -1;
 
@@ -175,6 +178,8 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 	 */
 	@Override
 	public void charge(String tenantId, List<Quota> quotas, long units) {
+		// far beyond any limit, and within what Redis's integer counters hold after many charges
+		units = Math.min(units, MAX_CHARGE);
 		int shards = shards(quotas);
 		for (int shard = 0; shard < shards; shard++) {
 			long part = part(units, shard, shards);

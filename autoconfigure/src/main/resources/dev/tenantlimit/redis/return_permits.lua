@@ -26,11 +26,14 @@ for i = 1, #KEYS do
   local window, extra, cost = tonumber(ARGV[4 * i + 2]), tonumber(ARGV[4 * i + 3]), tonumber(ARGV[4 * i + 4])
   local units = count * cost
   if algorithm == 1 then
-    local members = {}
-    for n = (first - 1) * cost + 1, (first - 1 + count) * cost do
+    local members, last = {}, (first - 1 + count) * cost
+    for n = (first - 1) * cost + 1, last do
       members[#members + 1] = member .. ':' .. n
+      if #members == 500 or n == last then
+        returned = returned + redis.call('ZREM', key, unpack(members))
+        members = {}
+      end
     end
-    returned = returned + redis.call('ZREM', key, unpack(members))
   elseif algorithm == 2 then
     local field = string.format('%.0f', math.floor(at / math.floor(window / extra)))
     local counted = tonumber(redis.call('HGET', key, field) or '0')

@@ -81,12 +81,16 @@ function log.record(q, n)
   else
     -- permit p's units are entries member:(p-1)*cost+1 .. member:p*cost (return_permits.lua
     -- finds the unused ones by number); the request's own permit is used now
+    -- in chunks: unpack takes a few thousand values at most, and a cost may be the whole limit
     local score, entries, units = int(at), {}, n * q.cost
     for i = 1, units do
-      entries[2 * i - 1] = (lease == 0 or (firstNow and i <= q.cost)) and int(now) or score
-      entries[2 * i] = ARGV[1] .. ':' .. i
+      entries[#entries + 1] = (lease == 0 or (firstNow and i <= q.cost)) and int(now) or score
+      entries[#entries + 1] = ARGV[1] .. ':' .. i
+      if #entries == 1000 or i == units then
+        redis.call('ZADD', q.key, unpack(entries))
+        entries = {}
+      end
     end
-    redis.call('ZADD', q.key, unpack(entries))
   end
   redis.call('PEXPIRE', q.key, math.floor((q.window + lease) / 1000) + 1000 + q.jitter)
   q.used = q.used + n * q.cost

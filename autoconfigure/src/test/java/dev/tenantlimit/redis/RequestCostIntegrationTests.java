@@ -82,6 +82,22 @@ class RequestCostIntegrationTests {
 	}
 
 	@Test
+	void aCostOfThousandsOfEntriesIsWrittenToALogInChunks() {
+		// 10,000 entries a request: more than Lua unpacks at once
+		Quota quota = Quota.of(20_000, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_LOG, 0).withCost(10_000);
+		assertThat(this.limiter.tryAcquire("acme", List.of(quota)).allowed()).isTrue();
+		assertThat(this.limiter.tryAcquire("acme", List.of(quota)).allowed()).isTrue();
+		assertThat(this.limiter.tryAcquire("acme", List.of(quota)).allowed()).isFalse();
+		assertThat(redis.opsForZSet().size(this.limiter.key("acme", quota))).isEqualTo(20_000);
+		Reservation reservation = this.limiter.reserve("big", List.of(quota), 2, LEASE, true);
+		assertThat(reservation.granted()).isOne();
+		Quota cheaper = quota.withCost(5_000);
+		Reservation lease = this.limiter.reserve("bigger", List.of(cheaper), 4, LEASE, false);
+		this.limiter.release("bigger", List.of(cheaper), lease, 0, lease.granted());
+		assertThat(this.limiter.usage("bigger", List.of(cheaper)).get(0).used()).isZero();
+	}
+
+	@Test
 	void costsAreAllOrNothingAcrossARequestsQuotas() {
 		Quota reports = new Quota(null, 10, Duration.ofMinutes(1), "/reports/**", Set.of()).withCost(5);
 		Quota everything = Quota.of(100, Duration.ofMinutes(1));
