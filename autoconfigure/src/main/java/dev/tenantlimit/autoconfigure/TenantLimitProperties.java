@@ -995,12 +995,26 @@ public class TenantLimitProperties {
 		 */
 		private int maxWaiting = 1000;
 
+		/**
+		 * Most requests of one tenant one instance holds at once, so one tenant's burst cannot
+		 * take every place; beyond that its requests are refused at once.
+		 */
+		private int maxWaitingPerTenant = 100;
+
 		public int getMaxWaiting() {
 			return this.maxWaiting;
 		}
 
 		public void setMaxWaiting(int maxWaiting) {
 			this.maxWaiting = maxWaiting;
+		}
+
+		public int getMaxWaitingPerTenant() {
+			return this.maxWaitingPerTenant;
+		}
+
+		public void setMaxWaitingPerTenant(int maxWaitingPerTenant) {
+			this.maxWaitingPerTenant = maxWaitingPerTenant;
 		}
 
 	}

@@ -36,6 +36,7 @@ import dev.tenantlimit.web.CurrentTenantArgumentResolver;
 import dev.tenantlimit.web.ProblemResponses;
 import dev.tenantlimit.web.RequestObserver;
 import dev.tenantlimit.web.ErrorPathFilter;
+import dev.tenantlimit.web.HeldRequestsFilter;
 import dev.tenantlimit.web.MalformedRequestResolver;
 import dev.tenantlimit.web.ProblemRequestRejectedHandler;
 import dev.tenantlimit.web.TenantRateLimitFilter;
@@ -158,7 +159,8 @@ public final class TenantLimitWebAutoConfiguration {
 				observer.getIfAvailable(() -> RequestObserver.NONE));
 		filter.setHandlerQuotas(handlerQuotas.getIfAvailable());
 		filter.setCharger(charges.getIfAvailable());
-		filter.enableShaping(properties.getShaping().getMaxWaiting());
+		TenantLimitProperties.Shaping shaping = properties.getShaping();
+		filter.enableShaping(shaping.getMaxWaiting(), shaping.getMaxWaitingPerTenant());
 		return filter;
 	}
 
@@ -219,6 +221,19 @@ public final class TenantLimitWebAutoConfiguration {
 		FilterRegistrationBean<TenantRateLimitFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(properties.getFilter().getOrder());
 		return registration;
+	}
+
+	/**
+	 * Where requests that quotas with a delay hold are held: the end of the filter chain, so the
+	 * application's filters run first, as for any request (see {@link HeldRequestsFilter}). A
+	 * plain filter bean, not a registration: Spring Boot maps it to the request dispatch and puts
+	 * it after every registration of the same (lowest) order and after the application's own
+	 * filter beans, whose definitions come before any auto-configuration's.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	HeldRequestsFilter tenantLimitHeldRequestsFilter(TenantRateLimitFilter filter) {
+		return filter.holdingFilter();
 	}
 
 	@Bean

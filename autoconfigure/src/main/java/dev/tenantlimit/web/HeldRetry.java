@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A held request of a tenant, decided again: admitted, it is dispatched to be served with the
  * headers of the decision that admitted it (which counted it); refused on its last try, it gets
- * the 429 it would have had; the concurrency permit it kept goes back when it is answered.
+ * the 429 it would have had. It answers through the async context's request and response, the
+ * container's own: the application's wrappers of them were for the request dispatch. Its
+ * concurrency permit goes back, and its charges are sent, when the request completes.
  */
 final class HeldRetry implements HeldRequests.Attempt {
 
@@ -27,65 +29,49 @@ final class HeldRetry implements HeldRequests.Attempt {
 
 	private final List<Quota> quotas;
 
-	private final ConcurrencyLimits.@Nullable Permit permit;
-
 	private final @Nullable RequestCharges charges;
 
-	private final HttpServletRequest request;
-
-	private final HttpServletResponse response;
-
-	HeldRetry(FilterParts parts, Tenant tenant, List<Quota> quotas, ConcurrencyLimits.@Nullable Permit permit,
-			@Nullable RequestCharges charges, HttpServletRequest request, HttpServletResponse response) {
+	HeldRetry(FilterParts parts, Tenant tenant, List<Quota> quotas, @Nullable RequestCharges charges) {
 		this.parts = parts;
 		this.tenant = tenant;
 		this.quotas = quotas;
-		this.permit = permit;
 		this.charges = charges;
-		this.request = request;
-		this.response = response;
 	}
 
 	@Override
 	public @Nullable Duration run(AsyncContext async, boolean last) throws IOException {
+		HttpServletRequest request = (HttpServletRequest) async.getRequest();
+		HttpServletResponse response = (HttpServletResponse) async.getResponse();
 		RateLimitDecision again;
 		try {
 			again = this.parts.limiter().tryAcquire(this.tenant.id(), this.quotas);
 		}
 		catch (RateLimiterUnavailableException ex) {
-			this.parts.problems().unavailable(this.request, this.response, 1);
+			this.parts.problems().unavailable(request, response, 1);
 			answered(RequestObserver.UNAVAILABLE, async);
 			return null;
 		}
 		if (again.allowed()) {
-			this.parts.headers().write(this.response, again);
+			this.parts.headers().write(response, again);
 			this.parts.observer()
 				.outcome(again.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED, this.tenant.id());
-			this.request.setAttribute(HeldRequests.ADMITTED_ATTRIBUTE,
-					new Passage(true, RequestObserver.ALLOWED, this.tenant.id(), this.tenant, this.permit, this.charges));
+			request.setAttribute(HeldRequests.ADMITTED_ATTRIBUTE,
+					new Passage(true, RequestObserver.ALLOWED, this.tenant.id(), this.tenant, null, this.charges));
 			async.dispatch();
 			return null;
 		}
 		if (!last) {
 			return again.retryAfter();
 		}
-		this.parts.headers().write(this.response, again);
+		this.parts.headers().write(response, again);
 		this.parts.refusals().refused(this.tenant.id(), "with 429 after its delay");
-		this.parts.problems().quotaExceeded(this.request, this.response, this.tenant.id(), again);
+		this.parts.problems().quotaExceeded(request, response, this.tenant.id(), again);
 		answered(again.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED, async);
 		return null;
 	}
 
-	@Override
-	public void abandoned() {
-		if (this.permit != null) {
-			this.permit.close();
-		}
-	}
-
 	private void answered(String outcome, AsyncContext async) {
 		this.parts.observer().outcome(outcome, this.tenant.id());
-		abandoned();
 		async.complete();
 	}
 

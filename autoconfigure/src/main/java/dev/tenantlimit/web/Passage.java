@@ -21,14 +21,18 @@ record Passage(boolean admitted, String outcome, @Nullable String tenantId, @Nul
 		this(admitted, outcome, tenantId, tenant, permit, null);
 	}
 
-	/** Outcome of a request held for a quota's delay: it is decided again later, and reported then. */
+	/**
+	 * Outcome of a request to hold for a quota's delay: it goes on through the application's
+	 * filters and is held where the chain ends ({@link HeldRequestsFilter}), decided again later
+	 * and reported then.
+	 */
 	static final String HELD = "held";
 
 	static Passage refused(String outcome, @Nullable String tenantId) {
 		return new Passage(false, outcome, tenantId, null, null);
 	}
 
-	/** Whether the request waits for its quotas (it is neither served nor answered yet). */
+	/** Whether the request is to wait for its quotas (it is neither served nor answered yet). */
 	boolean held() {
 		return HELD.equals(this.outcome);
 	}

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What the application charges for one request after its work, against the request's charged
@@ -22,6 +21,9 @@ final class RequestCharges {
 	static final String HEADER = "TenantLimit-Charge";
 
 	private static final Log logger = LogFactory.getLog(RequestCharges.class);
+
+	/** A handler that sends a bad header on every request logs once a second, not on every one. */
+	private static final LogThrottle WARNINGS = new LogThrottle(1, System::nanoTime);
 
 	private final String counterId;
 
@@ -38,15 +40,33 @@ final class RequestCharges {
 		this.quotas = List.copyOf(quotas);
 	}
 
-	/** The request's charged quotas, or {@code null} when none applies. */
-	static @Nullable RequestCharges of(String counterId, List<Quota> quotas) {
-		List<Quota> charged = quotas.stream().filter(Quota::charged).toList();
-		return charged.isEmpty() ? null : new RequestCharges(counterId, charged);
+	/**
+	 * Charges of a request no charged quota applies to: nothing is counted, but the header is
+	 * still taken out of the response, so a client never sees it on any route.
+	 */
+	static final RequestCharges NONE = new RequestCharges("", List.of());
+
+	/** The request's charged quotas, {@link #NONE} when none applies. */
+	static RequestCharges of(String counterId, List<Quota> quotas) {
+		for (Quota quota : quotas) {
+			if (quota.charged()) {
+				return new RequestCharges(counterId, quotas.stream().filter(Quota::charged).toList());
+			}
+		}
+		return NONE;
+	}
+
+	/** Whether a charged quota applies, so what is charged counts. */
+	boolean applies() {
+		return !this.quotas.isEmpty();
 	}
 
 	void add(long more) {
 		if (more < 0) {
 			throw new IllegalArgumentException("A charge must not be negative, was " + more);
+		}
+		if (!applies()) {
+			return;
 		}
 		// capped rather than wrapped: a sum past Long.MAX_VALUE is no smaller charge
 		this.units.accumulateAndGet(more, (a, b) -> (a + b < 0) ? Long.MAX_VALUE : a + b);
@@ -103,18 +123,28 @@ final class RequestCharges {
 		if (!HEADER.equalsIgnoreCase(name)) {
 			return false;
 		}
+		String units = (value != null) ? value.trim() : "";
+		if (!units.isEmpty() && units.length() <= 1000 && units.chars().allMatch((c) -> c >= '0' && c <= '9')) {
+			// digits beyond a long are no smaller charge: capped, as a sum past Long.MAX_VALUE is
+			add((units.length() > 18) ? parseCapped(units) : Long.parseLong(units));
+			return true;
+		}
+		long heldBack = WARNINGS.tryAcquire();
+		if (heldBack >= 0) {
+			logger.warn("Ignored a " + HEADER + " header that is not a whole number of units: '"
+					+ ((units.length() > 40) ? units.substring(0, 40) + "…" : units) + "'"
+					+ ((heldBack > 0) ? " (" + heldBack + " such lines held back)" : ""));
+		}
+		return true;
+	}
+
+	private static long parseCapped(String digits) {
 		try {
-			long parsed = Long.parseLong((value != null) ? value.trim() : "");
-			if (parsed >= 0) {
-				add(parsed);
-				return true;
-			}
+			return Long.parseLong(digits);
 		}
 		catch (NumberFormatException ex) {
-			// reported below
+			return Long.MAX_VALUE;
 		}
-		logger.warn("Ignored a " + HEADER + " header that is not a whole number of units: '" + value + "'");
-		return true;
 	}
 
 }

@@ -52,7 +52,7 @@ public final class TenantContext {
 			return false;
 		}
 		charges.add(units);
-		return true;
+		return charges.applies();
 	}
 
 	static void set(Tenant tenant, @Nullable RequestCharges charges) {

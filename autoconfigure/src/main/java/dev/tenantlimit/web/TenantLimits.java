@@ -71,6 +71,11 @@ final class TenantLimits {
 		this.held = requests;
 	}
 
+	/** Where requests to hold are held: to be registered at the end of the filter chain. */
+	HeldRequestsFilter holdingFilter() {
+		return new HeldRequestsFilter(this);
+	}
+
 	int heldRequests() {
 		HeldRequests requests = this.held;
 		return (requests != null) ? requests.waiting() : 0;
@@ -103,21 +108,22 @@ final class TenantLimits {
 		finally {
 			this.observer.decision(System.nanoTime() - start);
 		}
-		this.headers.write(response, decision);
 		this.observer.usage(tenant.id(), fullest(decision));
 		boolean shadowRefusal = !decision.shadowViolated().isEmpty();
 		if (shadowRefusal) {
 			this.refusals.refused(tenant.id(), "by shadow quota " + decision.shadowViolated().get(0).quota().policyName());
 		}
 		if (!decision.allowed() && !settings.dryRun()) {
-			if (hold(tenant, quotas, permit, decision, request, response)) {
-				return new Passage(false, Passage.HELD, tenant.id(), null, permit);
+			Passage held = pendingHold(tenant, quotas, permit, decision, request);
+			if (held != null) {
+				// its headers are written by the decision that admits or refuses it
+				return held;
 			}
-			this.refusals.refused(tenant.id(), "with 429");
-			this.problems.quotaExceeded(request, response, tenant.id(), decision);
+			refuse(tenant.id(), decision, request, response, "with 429");
 			return Passage.refused(decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED,
 					tenant.id());
 		}
+		this.headers.write(response, decision);
 		String outcome = (!decision.allowed() || shadowRefusal) ? RequestObserver.DRY_RUN_DENIED
 				: decision.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED;
 		if (!decision.allowed()) {
@@ -127,17 +133,46 @@ final class TenantLimits {
 		return new Passage(true, outcome, tenant.id(), tenant, permit, charges);
 	}
 
-	/** Hold a refused request for its quotas' delay, when they have one: decided again when they should have room. */
-	private boolean hold(Tenant tenant, List<Quota> quotas, ConcurrencyLimits.@Nullable Permit permit,
-			RateLimitDecision refused, HttpServletRequest request, HttpServletResponse response) {
+	/**
+	 * A refused request to hold for its quotas' delay, when they have one: it goes on through the
+	 * application's filters with the tenant in scope, and is held where the chain ends
+	 * ({@link HeldRequestsFilter}); {@code null} when it is refused now.
+	 */
+	private @Nullable Passage pendingHold(Tenant tenant, List<Quota> quotas, ConcurrencyLimits.@Nullable Permit permit,
+			RateLimitDecision refused, HttpServletRequest request) {
 		HeldRequests requests = this.held;
 		Duration delay = (requests != null) ? HeldRequests.delayFor(refused) : Duration.ZERO;
 		if (delay.isZero()) {
-			return false;
+			return null;
 		}
 		RequestCharges charges = (this.charger != null) ? RequestCharges.of(tenant.id(), quotas) : null;
-		return requests.hold(request, refused.retryAfter(), delay,
-				new HeldRetry(this.heldParts, tenant, quotas, permit, charges, request, response));
+		request.setAttribute(HeldRequests.PENDING_ATTRIBUTE, new HeldRequests.Pending(tenant.id(),
+				refused.retryAfter(), delay, new HeldRetry(this.heldParts, tenant, quotas, charges), refused));
+		return new Passage(true, Passage.HELD, tenant.id(), tenant, permit, charges);
+	}
+
+	/**
+	 * Hold a request where the filter chain ends, decided again when its quotas should have
+	 * room; when no place is free, answer the 429 it would have had.
+	 */
+	void hold(HeldRequests.Pending pending, HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
+		HeldRequests requests = this.held;
+		if (requests != null && requests.hold(request, pending.tenantId(), pending.firstWait(), pending.delay(),
+				pending.attempt())) {
+			return;
+		}
+		RateLimitDecision refused = pending.refused();
+		this.observer.outcome(refused.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED,
+				pending.tenantId());
+		refuse(pending.tenantId(), refused, request, response, "with 429 (no place to hold it)");
+	}
+
+	private void refuse(String tenantId, RateLimitDecision decision, HttpServletRequest request,
+			HttpServletResponse response, String how) throws IOException {
+		this.headers.write(response, decision);
+		this.refusals.refused(tenantId, how);
+		this.problems.quotaExceeded(request, response, tenantId, decision);
 	}
 
 	/** Used over capacity of the fullest enforced quota (a loop: this runs on every request). */

@@ -122,10 +122,18 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 
 	/**
 	 * Hold requests that quotas with a {@code delay} would refuse, at most {@code maxWaiting} at
-	 * once, instead of refusing them.
+	 * once and {@code maxWaitingPerTenant} of one tenant, instead of refusing them.
 	 */
-	public void enableShaping(int maxWaiting) {
-		this.limits.shaping(new HeldRequests(maxWaiting));
+	public void enableShaping(int maxWaiting, int maxWaitingPerTenant) {
+		this.limits.shaping(new HeldRequests(maxWaiting, maxWaitingPerTenant));
+	}
+
+	/**
+	 * The filter that holds the requests this one decides to hold: registered at the end of the
+	 * filter chain, for the request dispatch ({@link HeldRequestsFilter}).
+	 */
+	public HeldRequestsFilter holdingFilter() {
+		return this.limits.holdingFilter();
 	}
 
 	/** Requests held now for quotas with a delay. */
@@ -176,6 +184,11 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	 */
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
+		if (request.getDispatcherType() == DispatcherType.ASYNC
+				&& request.getAttribute(HeldRequests.ADMITTED_ATTRIBUTE) != null) {
+			// a held request admitted since: served in its tenant's scope, whatever a reload excluded meanwhile
+			return false;
+		}
 		if (CorsUtils.isPreFlightRequest(request)) {
 			return true;
 		}
@@ -196,7 +209,7 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			// a held request admitted since (decided and counted then), or the application's own async work
 			if (request.getAttribute(HeldRequests.ADMITTED_ATTRIBUTE) instanceof Passage admitted) {
 				request.removeAttribute(HeldRequests.ADMITTED_ATTRIBUTE);
-				this.scope.serve(admitted, request, response, chain, this.limits.charger());
+				this.scope.resume(admitted, request, response, chain);
 			}
 			else {
 				chain.doFilter(request, response);
@@ -297,8 +310,8 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 					: passage;
 		}
 		finally {
-			// a held request keeps its permit until it is served or refused
-			if ((passage == null || (!passage.admitted() && !passage.held())) && permit != null) {
+			// an admitted request (a held one too) keeps its permit until it is done
+			if ((passage == null || !passage.admitted()) && permit != null) {
 				permit.close();
 			}
 		}

@@ -36,15 +36,17 @@ final class TenantScope {
 	/** @param charger where the request's charges go once it is done */
 	void serve(Passage passage, HttpServletRequest request, HttpServletResponse response, FilterChain chain,
 			@Nullable Charger charger) throws IOException, ServletException {
+		// with a charger, the charge header never reaches a client, whether a charged quota applies or not
+		RequestCharges charges = (charger == null) ? null
+				: (passage.charges() != null) ? passage.charges() : RequestCharges.NONE;
 		Tenant tenant = passage.tenant();
 		if (tenant == null) {
-			chain.doFilter(request, response);
+			chain.doFilter(request, (charges != null) ? charges.takingHeader(response) : response);
 			return;
 		}
 		InFlight inFlight = ConcurrencyLimits.isRead(request.getMethod()) ? this.readsInFlight : this.writesInFlight;
 		inFlight.enter();
 		ConcurrencyLimits.Permit permit = passage.permit();
-		RequestCharges charges = (charger != null) ? passage.charges() : null;
 		Runnable done = () -> {
 			inFlight.leave();
 			if (permit != null) {
@@ -54,6 +56,30 @@ final class TenantScope {
 				charges.send(charger);
 			}
 		};
+		try {
+			inScope(tenant, charges, request, response, chain);
+		}
+		finally {
+			whenDone(request, done);
+		}
+	}
+
+	/**
+	 * Serve the async dispatch of a held request that was admitted: its tenant in scope again (a
+	 * new thread), counted in flight and its permit held since the request dispatch, until done.
+	 */
+	void resume(Passage admitted, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		Tenant tenant = admitted.tenant();
+		if (tenant == null) {
+			chain.doFilter(request, response);
+			return;
+		}
+		inScope(tenant, admitted.charges(), request, response, chain);
+	}
+
+	private static void inScope(Tenant tenant, @Nullable RequestCharges charges, HttpServletRequest request,
+			HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
 		HttpServletResponse served = (charges != null) ? charges.takingHeader(response) : response;
 		request.setAttribute(TenantContext.REQUEST_ATTRIBUTE, tenant);
 		TenantContext.set(tenant, charges);
@@ -67,7 +93,6 @@ final class TenantScope {
 			signOut.run();
 			MDC.remove(TenantContext.MDC_KEY);
 			TenantContext.clear();
-			whenDone(request, done);
 		}
 	}
 
