@@ -285,9 +285,15 @@ public class JdbcTenantStore implements TenantStore, ApiKeyDirectory {
 		String methods = rs.getString("methods");
 		Set<String> methodSet = methods.isEmpty() ? Set.of()
 				: Arrays.stream(methods.split(",")).collect(Collectors.toSet());
-		return new Quota(rs.getLong("quota_id"), rs.getLong("quota_limit"),
+		long limit = rs.getLong("quota_limit");
+		Algorithm algorithm = Algorithm.of(rs.getString("algorithm"));
+		if (algorithm == Algorithm.SLIDING_LOG && limit > Quota.MAX_LOG_LIMIT) {
+			// stored before logs were capped: counted as the sliding counter, as an auto quota of that limit is
+			algorithm = Algorithm.SLIDING_COUNTER;
+		}
+		return new Quota(rs.getLong("quota_id"), limit,
 				Duration.ofMillis(rs.getLong("window_ms")), rs.getString("path_pattern"), methodSet,
-				rs.getBoolean("shadow"), Algorithm.of(rs.getString("algorithm")), rs.getLong("burst"), rs.getInt("shards"),
+				rs.getBoolean("shadow"), algorithm, rs.getLong("burst"), rs.getInt("shards"),
 				rs.getBoolean("lease"), rs.getLong("cost"), list(rs.getString("per_dims")), "",
 				rs.getBoolean("charged"), Duration.ofMillis(rs.getLong("delay_ms")));
 	}

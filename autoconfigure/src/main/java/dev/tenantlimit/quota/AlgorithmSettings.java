@@ -4,7 +4,7 @@ package dev.tenantlimit.quota;
  * What the limiters need to know beyond a quota itself to count it.
  *
  * @param logMaxLimit largest limit an {@link Algorithm#AUTO} quota counts with the exact sliding
- * log; larger limits use the sliding counter
+ * log, at most {@link Quota#MAX_LOG_LIMIT}; larger limits use the sliding counter
  * @param subWindows number of sub-windows of a sliding counter, from 2 to 100
  */
 public record AlgorithmSettings(long logMaxLimit, int subWindows) {
@@ -13,8 +13,9 @@ public record AlgorithmSettings(long logMaxLimit, int subWindows) {
 	public static final AlgorithmSettings DEFAULTS = new AlgorithmSettings(1000, 10);
 
 	public AlgorithmSettings {
-		if (logMaxLimit < 1) {
-			throw new IllegalArgumentException("log-max-limit must be at least 1, was " + logMaxLimit);
+		if (logMaxLimit < 1 || logMaxLimit > Quota.MAX_LOG_LIMIT) {
+			throw new IllegalArgumentException(
+					"log-max-limit must be from 1 to " + Quota.MAX_LOG_LIMIT + ", was " + logMaxLimit);
 		}
 		if (subWindows < 2 || subWindows > 100) {
 			throw new IllegalArgumentException("sub-windows must be from 2 to 100, was " + subWindows);

@@ -53,6 +53,13 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	/** Longest a request may be held by a quota's {@code delay}. */
 	public static final Duration MAX_DELAY = Duration.ofSeconds(30);
 
+	/**
+	 * Largest limit of a sliding log: it keeps one entry per unit, so its memory and the entries
+	 * one call may write (a request's cost, a lease, a charge) grow with the limit. Larger limits
+	 * are counted by the sliding counter or the token bucket, whose memory does not grow.
+	 */
+	public static final long MAX_LOG_LIMIT = 100_000;
+
 	/** Most shards a quota may be spread over. */
 	public static final int MAX_SHARDS = 64;
 
@@ -72,6 +79,10 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 		methods = normalize(methods);
 		if (burst < 0 || (burst > 0 && algorithm != Algorithm.TOKEN_BUCKET)) {
 			throw new IllegalArgumentException("burst must be at least 1 and applies to token-bucket only, was " + burst);
+		}
+		if (algorithm == Algorithm.SLIDING_LOG && limit > MAX_LOG_LIMIT) {
+			throw new IllegalArgumentException("a sliding-log keeps one entry per unit: its limit must be at most "
+					+ MAX_LOG_LIMIT + " (sliding-counter or token-bucket count more), was " + limit);
 		}
 		if (shards < 1 || shards > MAX_SHARDS || shards > limit) {
 			throw new IllegalArgumentException(
@@ -157,7 +168,9 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 	 * counts, not from its id, so replacing a tenant's quotas with an equal set keeps the counts,
 	 * and a lowered limit applies to the requests already admitted. Unambiguous: {@code :} (and
 	 * {@code %}) in the path are escaped, so path {@code /a:GET} and path {@code /a} with method
-	 * GET have two counters; a path part starts with {@code /}, a methods part never does.
+	 * GET have two counters; a path part starts with {@code /}, a methods part never does. A
+	 * charged quota has a counter of its own ({@code :$}): what the application charges must not
+	 * count against a quota of the same window, path and methods that is not charged.
 	 */
 	public String counterKey() {
 		StringBuilder key = new StringBuilder("w").append(this.window.toMillis());
@@ -172,7 +185,16 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 			key.append(":=").append(String.join(",", this.per).replace("%", "%25").replace(":", "%3A"));
 			key.append('=').append(this.perKey);
 		}
+		if (this.charged) {
+			// '$' starts no other part
+			key.append(":$");
+		}
 		return key.toString();
+	}
+
+	/** Whether this quota counts one request's values of {@link #per} ({@link #forValues}). */
+	public boolean isPerValues() {
+		return !this.perKey.isEmpty();
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.tenantlimit.redis;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -57,7 +58,7 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 	private static final RedisScript<Long> CHARGE = LuaScripts.load("charge.lua", Long.class);
 
 	/** Most units one charge counts: a larger one refuses nothing more. */
-	private static final long MAX_CHARGE = 1_000_000_000_000L;
+	static final long MAX_CHARGE = 1_000_000_000_000L;
 
 	/** Reply of a call that ran after its deadline. */
 	private static final long EXPIRED = -1;
@@ -326,7 +327,8 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 	}
 
 	private static Duration micros(long micros) {
-		return Duration.ofNanos(micros * 1000);
+		// not ofNanos(micros * 1000), which wraps for a wait past 292 years
+		return Duration.of(micros, ChronoUnit.MICROS);
 	}
 
 }

@@ -11,6 +11,9 @@
 --
 -- Reply: the units recorded over all quotas. A log takes at most `limit` entries of one charge:
 -- they all leave the window at once, so more would refuse nothing more, and memory stays bounded.
+-- For the same reason a counter's sub-window holds at most `limit` units, and a bucket's debt is at
+-- most one window of refill (`limit` tokens below empty): a charge keeps a quota full for at most
+-- about one window, and no sum of charges grows without bound.
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
@@ -47,7 +50,10 @@ for i = 1, #KEYS do
     recorded = recorded + n
   elseif algorithm == 2 then
     local sub = math.floor(window / extra)
-    redis.call('HINCRBY', key, int(math.floor(now / sub)), units)
+    local field = int(math.floor(now / sub))
+    if redis.call('HINCRBY', key, field, units) > limit then
+      redis.call('HSET', key, field, int(limit))
+    end
     keep(key, math.floor((window + sub) / 1000) + 1000 + jitter)
     recorded = recorded + units
   else
@@ -58,7 +64,7 @@ for i = 1, #KEYS do
       ts = math.max(now, tonumber(state[2]))
       tokens = math.min(extra, tonumber(state[1]) + math.max(0, now - tonumber(state[2])) * rate)
     end
-    tokens = tokens - units
+    tokens = math.max(tokens - units, -limit)
     redis.call('HSET', key, 'tokens', string.format('%.17g', tokens), 'ts', int(ts))
     keep(key, math.floor(((extra - tokens) / rate + (ts - now)) / 1000) + 1000 + jitter)
     recorded = recorded + units

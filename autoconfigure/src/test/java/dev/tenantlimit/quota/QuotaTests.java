@@ -73,6 +73,25 @@ class QuotaTests {
 	}
 
 	@Test
+	void aSlidingLogHoldsAtMostItsCapOfEntries() {
+		// one entry per unit: a larger log would let one call write (and Redis keep) without bound
+		assertThat(Quota.of(Quota.MAX_LOG_LIMIT, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_LOG, 0).limit())
+			.isEqualTo(100_000);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> Quota.of(Quota.MAX_LOG_LIMIT + 1, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_LOG, 0))
+			.withMessageContaining("sliding-log");
+		assertThat(Quota.of(10_000_000, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_COUNTER, 0).limit())
+			.isEqualTo(10_000_000);
+		assertThatIllegalArgumentException().isThrownBy(() -> new AlgorithmSettings(Quota.MAX_LOG_LIMIT + 1, 10));
+	}
+
+	@Test
+	void aChargedQuotaHasACounterOfItsOwn() {
+		Quota requests = Quota.of(10, Duration.ofMinutes(1));
+		assertThat(requests.withCharged(true).counterKey()).isEqualTo("w60000:$").isNotEqualTo(requests.counterKey());
+	}
+
+	@Test
 	void counterKeyDependsOnWhatIsCountedNotOnLimitOrId() {
 		Quota stored = new Quota(7L, 100, Duration.ofMinutes(1), "/**", Set.of());
 		Quota lowered = new Quota(8L, 5, Duration.ofMinutes(1), "/**", Set.of());

@@ -55,11 +55,39 @@ class RedisChargeIntegrationTests {
 		this.limiter.charge("acme", List.of(tokens), 60);
 		RateLimitDecision refused = this.limiter.tryAcquire("acme", List.of(tokens));
 		assertThat(refused.allowed()).isFalse();
+		// a counter's sub-window holds at most the limit: more would refuse nothing more
+		long used = (algorithm == Algorithm.SLIDING_COUNTER) ? 100 : 120;
 		assertThat(refused.violated()).singleElement().extracting(QuotaUsage::used, QuotaUsage::remaining)
-			.containsExactly(120L, 0L);
+			.containsExactly(used, 0L);
 		// until 21 units have left: the window for the log and the counter, 12.6 s of refill for the bucket
 		Duration wait = (algorithm == Algorithm.TOKEN_BUCKET) ? Duration.ofMillis(12_600) : Duration.ofMinutes(1);
 		assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(wait.plusSeconds(7));
+	}
+
+	@Test
+	void aChargeDoesNotCountInAQuotaThatIsNotChargedOfTheSameWindowPathAndMethods() {
+		Quota requests = Quota.of(10, Duration.ofMinutes(1));
+		Quota tokens = Quota.of(1000, Duration.ofMinutes(1)).withCharged(true).withCost(0);
+		assertThat(this.limiter.tryAcquire("acme", List.of(requests, tokens)).allowed()).isTrue();
+		this.limiter.charge("acme", List.of(tokens), 500);
+		assertThat(this.limiter.usage("acme", List.of(requests, tokens))).extracting(QuotaUsage::used)
+			.containsExactly(1L, 500L);
+		assertThat(this.limiter.tryAcquire("acme", List.of(requests, tokens)).allowed()).isTrue();
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Algorithm.class, names = { "SLIDING_COUNTER", "TOKEN_BUCKET" })
+	void theLargestChargesKeepAQuotaFullForAboutOneWindowNotForYears(Algorithm algorithm) {
+		Quota tokens = Quota.of(10, Duration.ofMinutes(1)).withAlgorithm(algorithm, 0).withCharged(true);
+		for (int i = 0; i < 3; i++) {
+			this.limiter.charge("acme", List.of(tokens), RedisSlidingWindowRateLimiter.MAX_CHARGE);
+		}
+		RateLimitDecision refused = this.limiter.tryAcquire("acme", List.of(tokens));
+		assertThat(refused.allowed()).isFalse();
+		// a bucket's debt is one window of refill at most: empty again after one window, a token after two
+		assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(2).plusSeconds(7));
+		assertThat(refused.violated()).singleElement()
+			.satisfies((usage) -> assertThat(usage.used()).isBetween(10L, 20L));
 	}
 
 	@Test

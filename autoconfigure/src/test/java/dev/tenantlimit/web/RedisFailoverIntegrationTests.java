@@ -73,7 +73,7 @@ class RedisFailoverIntegrationTests {
 		// without leases every admission is one entry in the log: what the new master holds is exact
 		startOnSentinels("tenantlimit.lease.enabled=false");
 		// the log (not the counter a limit this large gets by default): one entry per admission
-		String tenant = tenant(Quota.of(1_000_000, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_LOG, 0));
+		String tenant = tenant(Quota.of(100_000, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_LOG, 0));
 		this.load = Traffic.start(tenant, ports(), 8);
 		Thread.sleep(1500);
 		long killed = System.nanoTime();
@@ -94,7 +94,7 @@ class RedisFailoverIntegrationTests {
 				"spring.data.redis.cluster.nodes=" + String.join(",", this.cluster.nodes()),
 				"spring.data.redis.lettuce.cluster.refresh.adaptive=true",
 				"spring.data.redis.lettuce.cluster.refresh.period=2s"));
-		String tenant = tenant(Quota.of(1_000_000, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_LOG, 0));
+		String tenant = tenant(Quota.of(100_000, Duration.ofMinutes(1)).withAlgorithm(Algorithm.SLIDING_LOG, 0));
 		String key = "tl:{" + tenant + "}:w60000";
 		this.load = Traffic.start(tenant, ports(), 8);
 		Thread.sleep(1500);
