@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
+import dev.tenantlimit.quota.CounterDimensions;
 import dev.tenantlimit.quota.Quota;
 import org.jspecify.annotations.Nullable;
 
@@ -115,6 +116,9 @@ public class LocalFallback implements RateLimiter {
 			return null;
 		}
 		Map<Quota, Allowance> tenant = this.allowances.computeIfAbsent(tenantId, (id) -> new ConcurrentHashMap<>());
+		if (tenant.size() > CounterDimensions.MAX_REMEMBERED_PER_TENANT) {
+			tenant.keySet().removeIf(Quota::isPerValues);
+		}
 		Allowance allowance = tenant.get(quota);
 		if (allowance != null && now - allowance.until() < 0) {
 			return allowance;

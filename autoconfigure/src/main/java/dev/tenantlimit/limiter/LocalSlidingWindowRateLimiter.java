@@ -14,6 +14,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.AlgorithmSettings;
+import dev.tenantlimit.quota.CounterDimensions;
 import dev.tenantlimit.quota.Quota;
 
 /**
@@ -61,6 +62,10 @@ public class LocalSlidingWindowRateLimiter implements RateLimiter {
 		private final Map<String, Counter> counters = new HashMap<>();
 
 		RateLimitDecision tryAcquire(List<Quota> quotas, long now) {
+			if (this.counters.size() > CounterDimensions.MAX_REMEMBERED_PER_TENANT) {
+				// a per part of a counter key starts with ":="
+				this.counters.keySet().removeIf((key) -> key.contains(":="));
+			}
 			List<Counter> selected = new ArrayList<>(quotas.size());
 			boolean[] full = new boolean[quotas.size()];
 			boolean allowed = true;

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tenantlimit.quota.CounterDimensions;
 import dev.tenantlimit.quota.Quota;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +27,9 @@ public class SharedCounts {
 		Map<Quota, Seen> quotas = this.tenants.get(tenantId, (id) -> new ConcurrentHashMap<>());
 		for (QuotaUsage usage : decision.usages()) {
 			quotas.put(usage.quota(), new Seen(usage.remaining(), nanoTime + usage.resetAfter().toNanos()));
+		}
+		if (quotas.size() > CounterDimensions.MAX_REMEMBERED_PER_TENANT) {
+			quotas.keySet().removeIf(Quota::isPerValues);
 		}
 	}
 

@@ -28,6 +28,14 @@ public final class CounterDimensions {
 
 	public static final String CLAIM_PREFIX = "claim:";
 
+	/**
+	 * Most counters an instance keeps in memory for one tenant (the fallback's windows and what
+	 * it last saw of Redis); beyond that, those of values of {@code per} are forgotten and start
+	 * afresh, while the tenant-wide ones stay: a tenant with more clients cannot grow the heap
+	 * without bound, and its tenant-wide quotas still hold.
+	 */
+	public static final int MAX_REMEMBERED_PER_TENANT = 10_000;
+
 	/** Most dimensions one quota is counted per. */
 	public static final int MAX_DIMENSIONS = 4;
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tenantlimit.quota.Algorithm;
+import dev.tenantlimit.quota.CounterDimensions;
 import dev.tenantlimit.quota.Quota;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,24 @@ class LocalSlidingWindowRateLimiterTests {
 	private final LocalSlidingWindowRateLimiter limiter = new LocalSlidingWindowRateLimiter(this.now::get);
 
 	private final Quota threePer10s = Quota.of(3, Duration.ofSeconds(10));
+
+	@Test
+	void aTenantWithMoreClientsThanAreRememberedForgetsTheirCountersNotItsOwn() {
+		Quota tenantWide = Quota.of(100_000, Duration.ofMinutes(1));
+		Quota perClient = Quota.of(1, Duration.ofMinutes(1)).withPer(List.of(CounterDimensions.CLIENT_IP));
+		Quota first = perClient.forValues(CounterDimensions.key(List.of("client-0")));
+		assertThat(this.limiter.tryAcquire("acme", List.of(tenantWide, first)).allowed()).isTrue();
+		assertThat(this.limiter.tryAcquire("acme", List.of(tenantWide, first)).allowed()).isFalse();
+		int clients = CounterDimensions.MAX_REMEMBERED_PER_TENANT + 1;
+		for (int i = 1; i <= clients; i++) {
+			Quota client = perClient.forValues(CounterDimensions.key(List.of("client-" + i)));
+			assertThat(this.limiter.tryAcquire("acme", List.of(tenantWide, client)).allowed()).isTrue();
+		}
+		// the first client's counter was forgotten (it starts afresh); the tenant's still counts everyone
+		RateLimitDecision again = this.limiter.tryAcquire("acme", List.of(tenantWide, first));
+		assertThat(again.allowed()).isTrue();
+		assertThat(again.usages().get(0).used()).isEqualTo(clients + 2L);
+	}
 
 	@Test
 	void admitsExactlyTheLimitThenRefusesWithRetryAfter() {
