@@ -143,7 +143,7 @@ public class HandlerQuotas implements SmartInitializingSingleton {
 			window = DurationStyle.detectAndParse(annotation.window());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(where + ": window '" + annotation.window()
+			throw new InvalidRateLimitedException(where + ": window '" + annotation.window()
 					+ "' is not a duration (10s, 1m, PT1H)", ex);
 		}
 		// two annotations of one element count apart, each under a counter of its own
@@ -153,10 +153,10 @@ public class HandlerQuotas implements SmartInitializingSingleton {
 			quota = Quota.forHandler(handler, annotation.limit(), window, annotation.cost());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(where + ": " + ex.getMessage(), ex);
+			throw new InvalidRateLimitedException(where + ": " + ex.getMessage(), ex);
 		}
 		if (quota.cost() > quota.largestCost()) {
-			throw new IllegalStateException(where + ": cost must be at most the limit, was " + quota.cost());
+			throw new InvalidRateLimitedException(where + ": cost must be at most the limit, was " + quota.cost());
 		}
 		return quota;
 	}

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.tenantlimit.limiter.QuotaUsage;
 import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.quota.Quota;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,6 +59,11 @@ public class ProblemResponses {
 		quotaExceeded(request, response, "Client " + address, "client", address, decision);
 	}
 
+	/** What a quota's limit counts: requests when each costs one unit, else units. */
+	private static String unitsOf(Quota quota) {
+		return (quota.cost() == 1 && !quota.charged()) ? " requests" : " units";
+	}
+
 	private void quotaExceeded(HttpServletRequest request, HttpServletResponse response, String who, String field,
 			String id, RateLimitDecision decision) throws IOException {
 		List<QuotaUsage> usages = decision.usages();
@@ -65,7 +71,7 @@ public class ProblemResponses {
 		List<QuotaUsage> violated = decision.violated();
 		QuotaUsage first = violated.get(0);
 		Map<String, Object> body = problem(HttpStatus.TOO_MANY_REQUESTS, "quota-exceeded",
-				who + " exceeded its quota of " + first.quota().limit() + " requests per "
+				who + " exceeded its quota of " + first.quota().limit() + unitsOf(first.quota()) + " per "
 						+ first.quota().window().toSeconds() + "s");
 		body.put(field, id);
 		body.put("limit", first.quota().limit());
