@@ -12,7 +12,9 @@ import dev.tenantlimit.limiter.RateLimitDecision;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class HeldRequests implements AutoCloseable {
 
-	/** Request attribute of a held request that was admitted: its {@link Passage}, for the async dispatch. */
+	/** Request attribute of a held request that was admitted: its {@link Admitted}, for the async dispatch. */
 	static final String ADMITTED_ATTRIBUTE = HeldRequests.class.getName() + ".admitted";
 
 	/** Request attribute of a request to hold where the filter chain ends: its {@link Pending} hold. */
@@ -90,14 +92,18 @@ final class HeldRequests implements AutoCloseable {
 	 * @return false when the request cannot be held (a cap is reached, or the container does not
 	 * support async for it): refuse it now
 	 */
-	boolean hold(HttpServletRequest request, String tenantId, Duration firstWait, Duration delay, Attempt attempt) {
+	boolean hold(HttpServletRequest request, HttpServletResponse response, String tenantId, Duration firstWait,
+			Duration delay, Attempt attempt) {
 		if (!request.isAsyncSupported() || !enter(tenantId)) {
 			return false;
 		}
 		long deadline = System.nanoTime() + delay.toNanos();
 		AsyncContext async;
 		try {
-			async = request.startAsync();
+			// after a forward, with the forwarded request: its admission is dispatched to the forward's
+			// target, not to the path the client sent (which only the forwarding filter maps)
+			async = (request.getDispatcherType() == DispatcherType.FORWARD) ? request.startAsync(request, response)
+					: request.startAsync();
 		}
 		catch (IllegalStateException ex) {
 			leave(tenantId);
@@ -147,6 +153,15 @@ final class HeldRequests implements AutoCloseable {
 	 * @param refused the decision that refused it, answered if it cannot be held
 	 */
 	record Pending(String tenantId, Duration firstWait, Duration delay, HeldRetry attempt, RateLimitDecision refused) {
+
+	}
+
+	/**
+	 * A held request the timer admitted, served by the async dispatch, which writes the headers
+	 * of the decision on the container's thread (the timer's try may come while the request
+	 * dispatch is still unwinding the application's filters).
+	 */
+	record Admitted(Passage passage, RateLimitDecision decision) {
 
 	}
 

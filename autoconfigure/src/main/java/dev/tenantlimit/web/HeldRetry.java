@@ -52,11 +52,10 @@ final class HeldRetry implements HeldRequests.Attempt {
 			return null;
 		}
 		if (again.allowed()) {
-			this.parts.headers().write(response, again);
 			this.parts.observer()
 				.outcome(again.fallback() ? RequestObserver.FALLBACK : RequestObserver.ALLOWED, this.tenant.id());
-			request.setAttribute(HeldRequests.ADMITTED_ATTRIBUTE,
-					new Passage(true, RequestObserver.ALLOWED, this.tenant.id(), this.tenant, null, this.charges));
+			request.setAttribute(HeldRequests.ADMITTED_ATTRIBUTE, new HeldRequests.Admitted(
+					new Passage(true, RequestObserver.ALLOWED, this.tenant.id(), this.tenant, null, this.charges), again));
 			async.dispatch();
 			return null;
 		}

@@ -158,14 +158,31 @@ final class TenantLimits {
 	void hold(HeldRequests.Pending pending, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
 		HeldRequests requests = this.held;
-		if (requests != null && requests.hold(request, pending.tenantId(), pending.firstWait(), pending.delay(),
-				pending.attempt())) {
+		if (requests != null && requests.hold(request, response, pending.tenantId(), pending.firstWait(),
+				pending.delay(), pending.attempt())) {
 			return;
 		}
 		RateLimitDecision refused = pending.refused();
 		this.observer.outcome(refused.fallback() ? RequestObserver.FALLBACK : RequestObserver.DENIED,
 				pending.tenantId());
 		refuse(pending.tenantId(), refused, request, response, "with 429 (no place to hold it)");
+	}
+
+	/**
+	 * After the chain of a request to hold: when it never reached {@link HeldRequestsFilter}, a
+	 * filter answered it (an authorization filter's 403, or a filter that serves requests itself),
+	 * and the refusal is reported. Served with a success, it went past its quota: that is logged,
+	 * since only a filter after {@code HeldRequestsFilter} or one that serves requests can do it.
+	 */
+	void heldChainDone(Passage held, HttpServletRequest request, HttpServletResponse response) {
+		if (request.getAttribute(HeldRequests.PENDING_ATTRIBUTE) == null) {
+			return;
+		}
+		request.removeAttribute(HeldRequests.PENDING_ATTRIBUTE);
+		this.observer.outcome(RequestObserver.DENIED, held.tenantId());
+		if (response.getStatus() < 400) {
+			this.refusals.unheld(held.tenantId(), response.getStatus());
+		}
 	}
 
 	private void refuse(String tenantId, RateLimitDecision decision, HttpServletRequest request,

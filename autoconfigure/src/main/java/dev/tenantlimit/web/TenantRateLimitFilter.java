@@ -207,9 +207,10 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		if (request.getDispatcherType() == DispatcherType.ASYNC) {
 			// a held request admitted since (decided and counted then), or the application's own async work
-			if (request.getAttribute(HeldRequests.ADMITTED_ATTRIBUTE) instanceof Passage admitted) {
+			if (request.getAttribute(HeldRequests.ADMITTED_ATTRIBUTE) instanceof HeldRequests.Admitted admitted) {
 				request.removeAttribute(HeldRequests.ADMITTED_ATTRIBUTE);
-				this.scope.resume(admitted, request, response, chain);
+				this.headers.write(response, admitted.decision());
+				this.scope.resume(admitted.passage(), request, response, chain);
 			}
 			else {
 				chain.doFilter(request, response);
@@ -228,6 +229,9 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 			this.observer.filter(System.nanoTime() - start);
 			if (passage.admitted()) {
 				this.scope.serve(passage, request, response, chain, this.limits.charger());
+				if (passage.held()) {
+					this.limits.heldChainDone(passage, request, response);
+				}
 			}
 		}
 		finally {

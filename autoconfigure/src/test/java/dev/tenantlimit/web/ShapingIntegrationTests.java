@@ -159,6 +159,22 @@ class ShapingIntegrationTests {
 	}
 
 	@Test
+	void aRequestAFilterForwardsIsHeldAllTheSame() throws Exception {
+		// the forward reaches the servlet without the rest of the request dispatch's chain
+		String tenant = tenant("forwarded", Quota.of(1, Duration.ofSeconds(1))
+			.withAlgorithm(Algorithm.SLIDING_LOG, 0)
+			.withDelay(Duration.ofSeconds(3)));
+		assertThat(send(tenant, "/legacy/whoami").statusCode()).isEqualTo(200);
+		long before = System.nanoTime();
+		HttpResponse<String> held = send(tenant, "/legacy/whoami");
+		assertThat(held.statusCode()).isEqualTo(200);
+		assertThat(held.body()).contains(tenant);
+		assertThat(held.headers().firstValue("RateLimit")).isPresent();
+		assertThat((System.nanoTime() - before) / 1_000_000).as("ms held").isGreaterThan(500);
+		assertNoneHeld();
+	}
+
+	@Test
 	void oneTenantHoldsNoMoreThanItsShareOfThePlaces() throws Exception {
 		// max-waiting-per-tenant=2: of 4 requests the full quota would hold, 2 wait and 2 are refused at once
 		String tenant = tenant("greedy", Quota.of(1, Duration.ofSeconds(2))
@@ -196,8 +212,16 @@ class ShapingIntegrationTests {
 		return send(tenant, "X-Blocked", "no");
 	}
 
+	private HttpResponse<String> send(String tenant, String path) throws Exception {
+		return send(tenant, path, "X-Blocked", "no");
+	}
+
 	private HttpResponse<String> send(String tenant, String header, String value) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/whoami"))
+		return send(tenant, "/api/whoami", header, value);
+	}
+
+	private HttpResponse<String> send(String tenant, String path, String header, String value) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.header("Authorization", "Bearer " + TestTokens.forTenant(tenant))
 			.header(header, value)
 			.timeout(Duration.ofSeconds(20))
@@ -241,6 +265,19 @@ class ShapingIntegrationTests {
 					return;
 				}
 				http.setHeader("X-Application-Filter", "seen");
+				chain.doFilter(request, response);
+			};
+		}
+
+		/** Serves {@code /legacy/**} as {@code /api/**}, as a URL-rewriting filter would: by a forward. */
+		@Bean
+		Filter legacyPathsFilter() {
+			return (request, response, chain) -> {
+				String path = ((HttpServletRequest) request).getRequestURI();
+				if (path.startsWith("/legacy/")) {
+					request.getRequestDispatcher("/api/" + path.substring("/legacy/".length())).forward(request, response);
+					return;
+				}
 				chain.doFilter(request, response);
 			};
 		}
