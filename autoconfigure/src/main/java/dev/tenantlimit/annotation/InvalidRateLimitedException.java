@@ -3,11 +3,11 @@ package dev.tenantlimit.annotation;
 /** A {@link RateLimited} annotation that declares no valid quota: start-up fails, naming it. */
 public class InvalidRateLimitedException extends IllegalStateException {
 
-	InvalidRateLimitedException(String message, Throwable cause) {
+	public InvalidRateLimitedException(String message, Throwable cause) {
 		super(message, cause);
 	}
 
-	InvalidRateLimitedException(String message) {
+	public InvalidRateLimitedException(String message) {
 		super(message);
 	}
 

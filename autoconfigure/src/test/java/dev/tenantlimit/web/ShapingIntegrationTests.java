@@ -79,9 +79,7 @@ class ShapingIntegrationTests {
 
 	@Test
 	void aShapedQuotaServesEveryRequestWithinItsDelayTheLastAboutASecondLater() throws Exception {
-		String tenant = tenant("shaped", Quota.of(2, Duration.ofSeconds(1))
-			.withAlgorithm(Algorithm.SLIDING_LOG, 0)
-			.withDelay(Duration.ofSeconds(3)));
+		String tenant = shapedTenant("shaped", 2, Duration.ofSeconds(1), Duration.ofSeconds(3));
 		long start = System.nanoTime();
 		List<Callable<long[]>> calls = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
@@ -143,9 +141,7 @@ class ShapingIntegrationTests {
 	void theApplicationsFiltersSeeAHeldRequestBeforeItIsHeld() throws Exception {
 		// a plain Filter bean is mapped to the request dispatch only: held and admitted by an async
 		// dispatch from TenantLimit's filter, the request would skip it and reach the controller
-		String tenant = tenant("guarded", Quota.of(1, Duration.ofSeconds(1))
-			.withAlgorithm(Algorithm.SLIDING_LOG, 0)
-			.withDelay(Duration.ofSeconds(3)));
+		String tenant = shapedTenant("guarded", 1, Duration.ofSeconds(1), Duration.ofSeconds(3));
 		assertThat(send(tenant).statusCode()).isEqualTo(200);
 		HttpResponse<String> blocked = send(tenant, "X-Blocked", "yes");
 		assertThat(blocked.statusCode()).isEqualTo(403);
@@ -161,9 +157,7 @@ class ShapingIntegrationTests {
 	@Test
 	void aRequestAFilterForwardsIsHeldAllTheSame() throws Exception {
 		// the forward reaches the servlet without the rest of the request dispatch's chain
-		String tenant = tenant("forwarded", Quota.of(1, Duration.ofSeconds(1))
-			.withAlgorithm(Algorithm.SLIDING_LOG, 0)
-			.withDelay(Duration.ofSeconds(3)));
+		String tenant = shapedTenant("forwarded", 1, Duration.ofSeconds(1), Duration.ofSeconds(3));
 		assertThat(send(tenant, "/legacy/whoami").statusCode()).isEqualTo(200);
 		long before = System.nanoTime();
 		HttpResponse<String> held = send(tenant, "/legacy/whoami");
@@ -177,9 +171,7 @@ class ShapingIntegrationTests {
 	@Test
 	void oneTenantHoldsNoMoreThanItsShareOfThePlaces() throws Exception {
 		// max-waiting-per-tenant=2: of 4 requests the full quota would hold, 2 wait and 2 are refused at once
-		String tenant = tenant("greedy", Quota.of(1, Duration.ofSeconds(2))
-			.withAlgorithm(Algorithm.SLIDING_LOG, 0)
-			.withDelay(Duration.ofSeconds(3)));
+		String tenant = shapedTenant("greedy", 1, Duration.ofSeconds(2), Duration.ofSeconds(3));
 		assertThat(send(tenant).statusCode()).isEqualTo(200);
 		long start = System.nanoTime();
 		List<Callable<long[]>> calls = new ArrayList<>();
@@ -199,6 +191,11 @@ class ShapingIntegrationTests {
 			Thread.sleep(20);
 		}
 		assertThat(filter.heldRequests()).isZero();
+	}
+
+	/** A tenant with one quota counted exactly (a sliding log), holding what it refuses up to {@code delay}. */
+	private String shapedTenant(String name, long limit, Duration window, Duration delay) {
+		return tenant(name, Quota.of(limit, window).withAlgorithm(Algorithm.SLIDING_LOG, 0).withDelay(delay));
 	}
 
 	private String tenant(String name, Quota quota) {
