@@ -7,6 +7,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,11 +63,20 @@ public final class KnownApiKeys {
 
 	private static final long LOOKUP_INTERVAL_NANOS = 1_000_000_000L / UNKNOWN_LOOKUPS_PER_SECOND;
 
+	private final Executor syncs;
+
 	/** When the next lookup of an unknown key is allowed (a rate with a burst of one second's). */
 	private final AtomicLong nextLookup = new AtomicLong(
 			System.nanoTime() - 1_000_000_000L);
 
 	public KnownApiKeys(ApiKeyDirectory directory, Duration refreshAfter, Duration reloadAfter, Clock clock) {
+		this(directory, refreshAfter, reloadAfter, clock, ForkJoinPool.commonPool());
+	}
+
+	/** @param syncs runs the syncs in the background (the tenant cache's refresh thread) */
+	public KnownApiKeys(ApiKeyDirectory directory, Duration refreshAfter, Duration reloadAfter, Clock clock,
+			Executor syncs) {
+		this.syncs = syncs;
 		this.directory = directory;
 		this.refreshAfter = refreshAfter;
 		this.reloadAfter = reloadAfter;
@@ -121,7 +132,7 @@ public final class KnownApiKeys {
 
 	private void syncSoon() {
 		if (this.syncing.compareAndSet(false, true)) {
-			CompletableFuture.runAsync(this::sync).whenComplete((done, ex) -> this.syncing.set(false));
+			CompletableFuture.runAsync(this::sync, this.syncs).whenComplete((done, ex) -> this.syncing.set(false));
 		}
 	}
 
