@@ -170,12 +170,12 @@ http() {
   pct() { awk -v p="$1" '$1 == p {print $2}'; }
   total() { awk '/requests in/ {print $1}'; }
   fallbacks() { curl -s -u admin:admin-demo-password "localhost:$ON_PORT/actuator/prometheus" | awk '/^tenantlimit_requests_total\{outcome="fallback"/ {print $2}'; }
-  # Round trips: TenantLimit sends EVALSHA; bucket4j sends GET then EVAL per compare-and-swap
+  # Round trips: TenantLimit sends FCALL (EVALSHA before Redis 7); bucket4j sends GET then EVAL per compare-and-swap
   # attempt, and its script GETs again, so GET calls count both of bucket4j's trips.
   redis_totals() { # "round trips" "Redis CPU in µs"
     local stats cpu
     stats=$(redis-cli info commandstats); cpu=$(redis-cli info cpu)
-    echo "$stats" | awk -F'[=,:]' '$1 == "cmdstat_evalsha" || $1 == "cmdstat_get" {c += $3} END {print c + 0}'
+    echo "$stats" | awk -F'[=,:]' '$1 == "cmdstat_fcall" || $1 == "cmdstat_evalsha" || $1 == "cmdstat_get" {c += $3} END {print c + 0}'
     echo "$cpu" | awk -F: '$1 == "used_cpu_user" || $1 == "used_cpu_sys" {s += $2} END {printf "%.0f\n", s * 1000000}'
   }
 
@@ -203,8 +203,10 @@ http() {
       calls[$side]=$(( ${calls[$side]} + dc )); usec[$side]=$(( ${usec[$side]} + du )); app[$side]=$(( ${app[$side]} + da ))
     done
   done
-  local stats evalsha evalsha_usec eval_calls fallbacks_after
+  local stats fcall fcall_usec evalsha evalsha_usec eval_calls fallbacks_after
   stats=$(redis-cli info commandstats)
+  fcall=$(echo "$stats" | awk -F'[=,]' '/^cmdstat_fcall:/ {print $2}')
+  fcall_usec=$(echo "$stats" | awk -F'[=,]' '/^cmdstat_fcall:/ {print $6}')
   evalsha=$(echo "$stats" | awk -F'[=,]' '/^cmdstat_evalsha:/ {print $2}')
   evalsha_usec=$(echo "$stats" | awk -F'[=,]' '/^cmdstat_evalsha:/ {print $6}')
   eval_calls=$(echo "$stats" | awk -F'[=,]' '/^cmdstat_eval:/ {print $2}')
@@ -216,7 +218,8 @@ http() {
   echo "- Redis round trips per request: TenantLimit $(echo "scale=3; ${calls[on]} / ${requests[on]}" | bc), bucket4j $(echo "scale=3; ${calls[bucket4j]} / ${requests[bucket4j]}" | bc)"
   echo "- Redis CPU per request (µs, used_cpu_user + used_cpu_sys): TenantLimit $(echo "scale=1; ${usec[on]} / ${requests[on]}" | bc), bucket4j $(echo "scale=1; ${usec[bucket4j]} / ${requests[bucket4j]}" | bc)"
   echo "- App CPU per request (µs, the JVM's user + system time): TenantLimit $(echo "scale=1; ${app[on]} / ${requests[on]}" | bc), none $(echo "scale=1; ${app[off]} / ${requests[off]}" | bc), bucket4j $(echo "scale=1; ${app[bucket4j]} / ${requests[bucket4j]}" | bc)"
-  echo "- EVALSHA (TenantLimit only): $evalsha calls for ${requests[on]} requests, EVAL ${eval_calls:-0}, usec_per_call $evalsha_usec"
+  echo "- FCALL (TenantLimit only, its decisions): ${fcall:-0} calls for ${requests[on]} requests, usec_per_call ${fcall_usec:-}"
+  echo "- EVALSHA: ${evalsha:-0} calls (TenantLimit's other scripts; bucket4j uses EVAL), EVAL ${eval_calls:-0}, usec_per_call ${evalsha_usec:-}"
   echo "- Commands Redis ran, scripts' own included: $(echo "$stats" | awk -F'[:=,]' '/^cmdstat_/ && $1 != "cmdstat_info" && $1 != "cmdstat_config|resetstat" {printf "%s %s (%s µs/call); ", substr($1, 9), $3, $7}')"
   echo "- Decisions by TenantLimit's local fallback while measuring (must be 0): $(echo "$fallbacks_after - $fallbacks_before" | bc)"
   echo

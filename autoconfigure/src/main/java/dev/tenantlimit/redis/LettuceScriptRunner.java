@@ -3,12 +3,15 @@ package dev.tenantlimit.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.limiter.RateLimiterUnavailableException.Reason;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -16,6 +19,8 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -23,17 +28,24 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * Runs scripts through Lettuce's async API on the factory's shared connection (standalone,
- * Sentinel or Cluster) and waits at most the timeout for the reply, on the calling thread: no
- * Reactor operators or timer task per call. EVALSHA, then EVAL once when Redis does not know the
- * script yet (after a restart or SCRIPT FLUSH). A connection that is not open (Lettuce reconnects
- * in the background) fails at once instead of queueing the call until the timeout.
+ * Runs functions and scripts through Lettuce's async API on the factory's shared connection
+ * (standalone, Sentinel or Cluster) and waits at most the timeout for the reply, on the calling
+ * thread: no Reactor operators or timer task per call. Functions: FCALL, then FUNCTION LOAD once
+ * when Redis does not have the library (after a restart or FUNCTION FLUSH). Scripts: EVALSHA, then
+ * EVAL once when Redis does not know the script yet (after a restart or SCRIPT FLUSH). A
+ * connection that is not open (Lettuce reconnects in the background) fails at once instead of
+ * queueing the call until the timeout.
  */
 final class LettuceScriptRunner {
+
+	private static final Log logger = LogFactory.getLog(LettuceScriptRunner.class);
 
 	private final LettuceConnectionFactory factory;
 
 	private final Duration timeout;
+
+	/** False once Redis answered that it has no functions: from then on they run as scripts. */
+	private volatile boolean functions = true;
 
 	LettuceScriptRunner(LettuceConnectionFactory factory, Duration timeout) {
 		this.factory = factory;
@@ -43,6 +55,57 @@ final class LettuceScriptRunner {
 	/** Run a script whose reply is a list of integers. */
 	List<Long> execute(RedisScript<?> script, List<String> keys, Object[] args) {
 		return run(script, ScriptOutputType.MULTI, keys, args);
+	}
+
+	/**
+	 * Call a function whose reply is a list of integers: {@code FCALL}, loading the library first
+	 * when Redis does not have it (a restart, {@code FUNCTION FLUSH}, a node that joined). Where
+	 * functions are not available the function runs as a script from then on.
+	 */
+	List<Long> call(LuaFunction function, List<String> keys, Object[] args) {
+		if (!this.functions) {
+			return execute(function.script(), keys, args);
+		}
+		byte[][] keyBytes = keys(keys);
+		byte[][] argBytes = args(args);
+		try (RedisConnection connection = this.factory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = commands(connection);
+			try {
+				return await(commands.fcall(function.functionName(), ScriptOutputType.MULTI, keyBytes, argBytes));
+			}
+			catch (RedisCommandExecutionException ex) {
+				if (!isMissingFunction(ex)) {
+					throw ex;
+				}
+				load(commands, function);
+				return await(commands.fcall(function.functionName(), ScriptOutputType.MULTI, keyBytes, argBytes));
+			}
+		}
+		catch (RedisCommandExecutionException ex) {
+			if (!hasNoFunctions(ex)) {
+				throw new RateLimiterUnavailableException(Reason.FAILED, "Redis could not decide: " + ex.getMessage(), ex);
+			}
+			// no FCALL or FUNCTION here (before Redis 7, a proxy, an ACL that leaves them out)
+			this.functions = false;
+			logger.info("Redis functions are not available (" + ex.getMessage() + "); rate decisions run as scripts");
+			return execute(function.script(), keys, args);
+		}
+		catch (RedisConnectionFailureException ex) {
+			throw new RateLimiterUnavailableException(Reason.UNREACHABLE, "Redis unreachable: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void load(RedisClusterAsyncCommands<byte[], byte[]> commands, LuaFunction function) {
+		if (commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+			// every primary: the function's keys may be in any slot (replicas get it by replication)
+			for (CompletableFuture<String> loaded : cluster.upstream().commands().functionLoad(function.library(), true)
+				.futures()) {
+				await(loaded);
+			}
+		}
+		else {
+			await(commands.functionLoad(function.library(), true));
+		}
 	}
 
 	/** Run a script whose reply is one integer. */
@@ -62,14 +125,8 @@ final class LettuceScriptRunner {
 	}
 
 	private <T> T run(RedisScript<?> script, ScriptOutputType type, List<String> keys, Object[] args) {
-		byte[][] keyBytes = new byte[keys.size()][];
-		for (int i = 0; i < keyBytes.length; i++) {
-			keyBytes[i] = keys.get(i).getBytes(StandardCharsets.UTF_8);
-		}
-		byte[][] argBytes = new byte[args.length][];
-		for (int i = 0; i < argBytes.length; i++) {
-			argBytes[i] = args[i].toString().getBytes(StandardCharsets.UTF_8);
-		}
+		byte[][] keyBytes = keys(keys);
+		byte[][] argBytes = args(args);
 		try (RedisConnection connection = this.factory.getConnection()) {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = commands(connection);
 			try {
@@ -82,6 +139,34 @@ final class LettuceScriptRunner {
 		catch (RedisConnectionFailureException ex) {
 			throw new RateLimiterUnavailableException(Reason.UNREACHABLE, "Redis unreachable: " + ex.getMessage(), ex);
 		}
+	}
+
+	private static byte[][] keys(List<String> keys) {
+		byte[][] bytes = new byte[keys.size()][];
+		for (int i = 0; i < bytes.length; i++) {
+			bytes[i] = keys.get(i).getBytes(StandardCharsets.UTF_8);
+		}
+		return bytes;
+	}
+
+	private static byte[][] args(Object[] args) {
+		byte[][] bytes = new byte[args.length][];
+		for (int i = 0; i < bytes.length; i++) {
+			bytes[i] = args[i].toString().getBytes(StandardCharsets.UTF_8);
+		}
+		return bytes;
+	}
+
+	/** "ERR Function not found": Redis does not have the library (yet, or any more). */
+	private static boolean isMissingFunction(RedisCommandExecutionException ex) {
+		String message = ex.getMessage();
+		return message != null && message.contains("Function not found");
+	}
+
+	/** What Redis answers when it has no functions for this connection: not one of its commands, or not allowed. */
+	private static boolean hasNoFunctions(Throwable cause) {
+		String message = cause.getMessage();
+		return message != null && (message.startsWith("ERR unknown command") || message.startsWith("NOPERM"));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -104,7 +189,7 @@ final class LettuceScriptRunner {
 		return true;
 	}
 
-	private <T> T await(RedisFuture<T> reply) {
+	private <T> T await(Future<T> reply) {
 		try {
 			return reply.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -117,6 +202,10 @@ final class LettuceScriptRunner {
 			Throwable cause = ex.getCause();
 			if (cause instanceof RedisNoScriptException noScript) {
 				throw noScript;
+			}
+			if (cause instanceof RedisCommandExecutionException error
+					&& (isMissingFunction(error) || hasNoFunctions(error))) {
+				throw error;
 			}
 			Reason reason = (cause instanceof RedisConnectionException) ? Reason.UNREACHABLE : Reason.FAILED;
 			throw new RateLimiterUnavailableException(reason, "Redis could not decide: " + cause.getMessage(), cause);

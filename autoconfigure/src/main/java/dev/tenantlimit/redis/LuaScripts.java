@@ -18,9 +18,13 @@ final class LuaScripts {
 	}
 
 	static <T> RedisScript<T> load(String name, Class<T> resultType) {
+		return RedisScript.of(text(name), resultType);
+	}
+
+	static String text(String name) {
 		ClassPathResource resource = new ClassPathResource("dev/tenantlimit/redis/" + name);
 		try {
-			return RedisScript.of(resource.getContentAsString(StandardCharsets.UTF_8), resultType);
+			return resource.getContentAsString(StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read " + resource, ex);

@@ -33,8 +33,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * A {@link RateLimiter} that keeps each tenant's counters in Redis and decides every request with
- * one call of {@code sliding_window.lua} (EVALSHA, falling back to EVAL once when Redis does not
- * know the script yet): a sorted set per quota for the sliding log, a small hash for the sliding
+ * one call of {@code sliding_window.lua} (a Redis function with Lettuce on Redis 7, else a script:
+ * {@link LuaFunction}): a sorted set per quota for the sliding log, a small hash for the sliding
  * counter and the token bucket. Keys are {@code <prefix>{<tenant>}:<counter key>}: the braces are a
  * Redis Cluster hash tag, so one tenant's keys share a slot and one script can touch them all.
  *
@@ -48,8 +48,7 @@ import org.springframework.util.ClassUtils;
  */
 public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageReader, Charger {
 
-	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> SCRIPT = LuaScripts.load("sliding_window.lua", List.class);
+	private static final LuaFunction DECIDE = LuaFunction.load("sliding_window.lua", "decide");
 
 	private static final RedisScript<Long> WRITE_BACK = LuaScripts.load("write_back.lua", Long.class);
 
@@ -301,8 +300,8 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 	private List<Long> execute(List<String> keys, Object[] args) {
 		List<Long> reply;
 		try {
-			reply = (this.lettuce != null) ? this.lettuce.execute(SCRIPT, keys, args)
-					: this.redis.execute(SCRIPT, keys, args);
+			reply = (this.lettuce != null) ? this.lettuce.call(DECIDE, keys, args)
+					: this.redis.execute(DECIDE.script(), keys, args);
 		}
 		catch (DataAccessException ex) {
 			throw unavailable("Redis could not decide: ", ex);

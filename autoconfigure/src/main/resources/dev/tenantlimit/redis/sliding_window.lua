@@ -39,18 +39,15 @@
 -- bucket takes them now and refills only from then on (docs/how-it-works.md has the argument).
 -- Near the limit a lease shrinks, down to the one permit of the request itself.
 
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local deadline = tonumber(ARGV[2])
-local want, lease, firstNow = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1'
-local at = now + lease
-if deadline > 0 and now > deadline then
-  return { -1, 0, now }
-end
+-- This file is loaded once as a library of Redis functions where the server has them (Redis 7:
+-- FUNCTION LOAD, then FCALL), and sent as a script where it does not (EVALSHA): LuaScripts adds
+-- the registration or the call of `decide` at the end. The algorithms below are defined once per
+-- load, not per call; the call being run sets the state they share (Redis runs one at a time).
+local now, lease, at, firstNow, member
 
 -- Lua prints large numbers in %.14g; scores and fields go to Redis as exact integer strings.
 local function int(x)
-  return string.format('%.0f', x)
+  return string.format('%d', x)
 end
 
 -- Each algorithm: check(q) fills q.used (units), q.room (whole permits that fit now, each of
@@ -77,7 +74,7 @@ function log.check(q)
 end
 function log.record(q, n)
   if lease == 0 and q.cost == 1 then
-    redis.call('ZADD', q.key, int(now), ARGV[1])
+    redis.call('ZADD', q.key, int(now), member)
   else
     -- permit p's units are entries member:(p-1)*cost+1 .. member:p*cost (return_permits.lua
     -- finds the unused ones by number); the request's own permit is used now
@@ -85,7 +82,7 @@ function log.record(q, n)
     local score, entries, units = int(at), {}, n * q.cost
     for i = 1, units do
       entries[#entries + 1] = (lease == 0 or (firstNow and i <= q.cost)) and int(now) or score
-      entries[#entries + 1] = ARGV[1] .. ':' .. i
+      entries[#entries + 1] = member .. ':' .. i
       if #entries == 1000 or i == units then
         redis.call('ZADD', q.key, unpack(entries))
         entries = {}
@@ -215,46 +212,58 @@ end
 
 local algorithms = { log, counter, bucket }
 
--- Permits that fit in every enforced quota, at most `want` and a quarter of the room left; a
--- shadow quota records them only when it has room for them all.
-local quotas = {}
-local room = math.huge
-local retry = 0
-for i = 1, #KEYS do
-  local a = 7 * i - 1
-  local q = { key = KEYS[i], algorithm = algorithms[tonumber(ARGV[a])], limit = tonumber(ARGV[a + 1]),
-              window = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1', extra = tonumber(ARGV[a + 4]),
-              jitter = tonumber(ARGV[a + 5]), cost = tonumber(ARGV[a + 6]), retry = 0 }
-  q.need = math.max(q.cost, 1)
-  q.algorithm.check(q)
-  if q.cost == 0 and q.room >= 1 then
-    -- records nothing: any number of permits fits while one unit is free
-    q.room = math.huge
+local function decide(KEYS, ARGV)
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+  local deadline = tonumber(ARGV[2])
+  local want = tonumber(ARGV[3])
+  lease, firstNow, member = tonumber(ARGV[4]), ARGV[5] == '1', ARGV[1]
+  at = now + lease
+  if deadline > 0 and now > deadline then
+    return { -1, 0, now }
   end
-  if not q.shadow then
-    if q.room < room then room = q.room end
-    if q.room < 1 and q.retry > retry then retry = q.retry end
-  end
-  quotas[i] = q
-end
-local granted = 0
-if room >= 1 then
-  -- near the limit a lease shrinks, so the last permits are decided one at a time: the request's
-  -- own permit still fits, a batch fetched ahead gets nothing
-  granted = math.min(want, math.floor(room / 4))
-  if firstNow then
-    granted = math.max(1, granted)
-  end
-  retry = 0
-end
 
-local reply = { granted, retry, now }
-for i, q in ipairs(quotas) do
-  if granted > 0 and q.room >= granted and ARGV[1] ~= '' and q.cost > 0 then
-    q.algorithm.record(q, granted)
+  -- Permits that fit in every enforced quota, at most `want` and a quarter of the room left; a
+  -- shadow quota records them only when it has room for them all.
+  local quotas = {}
+  local room = math.huge
+  local retry = 0
+  for i = 1, #KEYS do
+    local a = 7 * i - 1
+    local q = { key = KEYS[i], algorithm = algorithms[tonumber(ARGV[a])], limit = tonumber(ARGV[a + 1]),
+                window = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1', extra = tonumber(ARGV[a + 4]),
+                jitter = tonumber(ARGV[a + 5]), cost = tonumber(ARGV[a + 6]), retry = 0 }
+    q.need = math.max(q.cost, 1)
+    q.algorithm.check(q)
+    if q.cost == 0 and q.room >= 1 then
+      -- records nothing: any number of permits fits while one unit is free
+      q.room = math.huge
+    end
+    if not q.shadow then
+      if q.room < room then room = q.room end
+      if q.room < 1 and q.retry > retry then retry = q.retry end
+    end
+    quotas[i] = q
   end
-  reply[3 * i + 1] = q.used
-  reply[3 * i + 2] = q.algorithm.reset(q)
-  reply[3 * i + 3] = (q.room < 1) and 1 or 0
+  local granted = 0
+  if room >= 1 then
+    -- near the limit a lease shrinks, so the last permits are decided one at a time: the request's
+    -- own permit still fits, a batch fetched ahead gets nothing
+    granted = math.min(want, math.floor(room / 4))
+    if firstNow then
+      granted = math.max(1, granted)
+    end
+    retry = 0
+  end
+
+  local reply = { granted, retry, now }
+  for i, q in ipairs(quotas) do
+    if granted > 0 and q.room >= granted and member ~= '' and q.cost > 0 then
+      q.algorithm.record(q, granted)
+    end
+    reply[3 * i + 1] = q.used
+    reply[3 * i + 2] = q.algorithm.reset(q)
+    reply[3 * i + 3] = (q.room < 1) and 1 or 0
+  end
+  return reply
 end
-return reply

@@ -15,6 +15,13 @@ import dev.tenantlimit.limiter.RateLimiterUnavailableException;
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.testapp.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ArrayOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +67,74 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 		});
 		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isTrue();
 		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isFalse();
+	}
+
+	@Test
+	void decidesByCallingAFunctionLoadedOnce() {
+		Quota twoPerMinute = Quota.of(2, Duration.ofMinutes(1));
+		long before = commandCalls("fcall");
+		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isTrue();
+		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isTrue();
+		assertThat(commandCalls("fcall") - before).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void loadsTheFunctionAgainWhenRedisForgotIt() {
+		Quota twoPerMinute = Quota.of(2, Duration.ofMinutes(1));
+		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isTrue();
+		redis.execute((RedisCallback<Object>) (connection) -> connection.execute("FUNCTION", "FLUSH".getBytes()));
+		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isTrue();
+		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isFalse();
+	}
+
+	@Test
+	void decidesWithAScriptWhereRedisHasNoFunctions() {
+		// a user whom Redis does not let call functions stands for a server without them (Redis 6)
+		String user = "tl-no-functions-" + UUID.randomUUID();
+		acl("SETUSER", user, "on", ">secret", "~*", "&*", "+@all", "-fcall", "-function");
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("127.0.0.1", TestRedis.port());
+		configuration.setUsername(user);
+		configuration.setPassword("secret");
+		LettuceConnectionFactory scriptsOnly = new LettuceConnectionFactory(configuration);
+		scriptsOnly.afterPropertiesSet();
+		scriptsOnly.start();
+		try {
+			RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(scriptsOnly, this.prefix);
+			Quota twoPerMinute = Quota.of(2, Duration.ofMinutes(1));
+			List<Boolean> outcomes = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				outcomes.add(limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed());
+			}
+			assertThat(outcomes).containsExactly(true, true, false);
+		}
+		finally {
+			scriptsOnly.destroy();
+			acl("DELUSER", user);
+		}
+	}
+
+	private static long commandCalls(String command) {
+		String stats = redis.execute((RedisCallback<String>) (connection) -> connection.serverCommands()
+			.info("commandstats")
+			.getProperty("cmdstat_" + command));
+		if (stats == null) {
+			return 0;
+		}
+		return Long.parseLong(stats.replaceAll("^calls=(\\d+),.*", "$1"));
+	}
+
+	private static void acl(String... words) {
+		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", TestRedis.port()));
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8);
+			for (String word : words) {
+				args.add(word);
+			}
+			connection.sync().dispatch(CommandType.ACL, new ArrayOutput<>(StringCodec.UTF8), args);
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	@Test

@@ -153,7 +153,8 @@ class HandlerQuotasIntegrationTests {
 			// id, time, duration, arguments, client, name
 			List<Object> args = (List<Object>) ((List<Object>) entry).get(3);
 			String command = (String) args.get(0);
-			if (!command.equalsIgnoreCase("EVALSHA") && !command.equalsIgnoreCase("EVAL")) {
+			if (!command.equalsIgnoreCase("FCALL") && !command.equalsIgnoreCase("EVALSHA")
+					&& !command.equalsIgnoreCase("EVAL")) {
 				continue;
 			}
 			int keyCount = Integer.parseInt((String) args.get(2));

@@ -28,7 +28,7 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Decisions per second of the Redis limiter alone (one EVALSHA each over Lettuce's shared
+ * Decisions per second of the Redis limiter alone (one FCALL each over Lettuce's shared
  * connection), for one busy tenant or requests spread over many, per algorithm. Run with
  * {@code -t 1}, {@code -t 8}, {@code -t 64} for the number of concurrent callers. The quota never
  * refuses (10^9 a second), so every decision records.
