@@ -37,7 +37,21 @@ public record Tenant(String id, String name, @Nullable String plan, TenantStatus
 
 	/** Whether {@code id} is a well-formed tenant id. */
 	public static boolean isValidId(@Nullable String id) {
-		return id != null && ID_PATTERN.matcher(id).matches();
+		// ID_PATTERN as a loop: this runs on every request, where the regex was 1 % of the JVM's samples
+		if (id == null || id.isEmpty() || id.length() > 64 || !isLowerAlphanumeric(id.charAt(0))) {
+			return false;
+		}
+		for (int i = 1; i < id.length(); i++) {
+			char c = id.charAt(i);
+			if (!isLowerAlphanumeric(c) && c != '_' && c != '-') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean isLowerAlphanumeric(char c) {
+		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 	}
 
 	/** This tenant with other quotas. */
