@@ -9,8 +9,11 @@ import dev.tenantlimit.redis.InstanceHeartbeat;
 import dev.tenantlimit.redis.RedisConcurrencyLeases;
 import dev.tenantlimit.redis.RedisMemoryPolicyCheck;
 import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
+import dev.tenantlimit.redis.UnobservedDecisions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.tracing.LettuceObservationContext;
+import io.micrometer.observation.ObservationPredicate;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -96,6 +99,23 @@ public final class TenantLimitRedisAutoConfiguration {
 			return (builder) -> builder.reconnectDelay(
 					Delay.exponential(Duration.ofMillis(1), cap.isZero() ? Duration.ofMillis(1) : cap, 2,
 							TimeUnit.MILLISECONDS));
+		}
+
+	}
+
+	/**
+	 * Spring Boot's per-command Lettuce observation would time and trace every rate decision as a
+	 * Redis command of the application's: left out unless {@code tenantlimit.redis.observe-decisions}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ LettuceObservationContext.class, ObservationPredicate.class })
+	@ConditionalOnBooleanProperty(name = "tenantlimit.redis.observe-decisions", havingValue = false,
+			matchIfMissing = true)
+	static class UnobservedDecisionsConfiguration {
+
+		@Bean
+		UnobservedDecisions tenantLimitUnobservedDecisions() {
+			return new UnobservedDecisions();
 		}
 
 	}

@@ -48,7 +48,7 @@ import org.springframework.util.ClassUtils;
  */
 public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageReader, Charger {
 
-	private static final LuaFunction DECIDE = LuaFunction.load("sliding_window.lua", "decide");
+	static final LuaFunction DECIDE = LuaFunction.load("sliding_window.lua", "decide");
 
 	private static final RedisScript<Long> WRITE_BACK = LuaScripts.load("write_back.lua", Long.class);
 
