@@ -757,7 +757,7 @@ public class TenantLimitProperties {
 		/**
 		 * Whether Spring Boot's per-command Lettuce observation (the lettuce.command timers and
 		 * spans) also observes the rate decisions, one Redis command per request. Off by
-		 * default: tenantlimit.decision times them, and observing them cost about 5 % of the
+		 * default: tenantlimit.decision times them, and observing them cost about 6 % of the
 		 * throughput; the application's own commands are observed either way.
 		 */
 		private boolean observeDecisions;
