@@ -293,9 +293,9 @@ public record Quota(@Nullable Long id, long limit, Duration window, String path,
 		int hash = Long.hashCode(this.limit);
 		hash = 31 * hash + this.window.hashCode();
 		hash = 31 * hash + this.path.hashCode();
-		hash = 31 * hash + this.algorithm.ordinal();
+		hash = 31 * hash + Objects.hashCode(this.algorithm);
 		hash = 31 * hash + Long.hashCode(this.cost);
-		hash = 31 * hash + this.perKey.hashCode();
+		hash = 31 * hash + Objects.hashCode(this.perKey);
 		return 31 * hash + Objects.hashCode(this.id);
 	}
 

@@ -46,8 +46,9 @@
 local now, lease, at, firstNow, member
 
 -- Lua prints large numbers in %.14g; scores and fields go to Redis as exact integer strings.
+-- (Not %d: Lua formats it as a C long, 32 bits on some servers, where microseconds overflow.)
 local function int(x)
-  return string.format('%d', x)
+  return string.format('%.0f', x)
 end
 
 -- Each algorithm: check(q) fills q.used (units), q.room (whole permits that fit now, each of

@@ -88,16 +88,39 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 	}
 
 	@Test
+	void callsThatFindTheFunctionMissingTogetherLoadItOnce() throws Exception {
+		Quota perMinute = Quota.of(1000, Duration.ofMinutes(1));
+		assertThat(this.limiter.tryAcquire("acme", List.of(perMinute)).allowed()).isTrue();
+		redis.execute((RedisCallback<Object>) (connection) -> connection.execute("FUNCTION", "FLUSH".getBytes()));
+		long loadsBefore = commandCalls("function|load");
+		int callers = 16;
+		ExecutorService pool = Executors.newFixedThreadPool(callers);
+		try {
+			java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(callers);
+			List<Future<Boolean>> outcomes = new ArrayList<>();
+			for (int i = 0; i < callers; i++) {
+				outcomes.add(pool.submit(() -> {
+					start.await();
+					return this.limiter.tryAcquire("acme", List.of(perMinute)).allowed();
+				}));
+			}
+			for (Future<Boolean> outcome : outcomes) {
+				assertThat(outcome.get()).isTrue();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		// one, or a few when a caller's "not found" is handled after the load ended; 16 without
+		assertThat(commandCalls("function|load") - loadsBefore).isBetween(1L, 8L);
+	}
+
+	@Test
 	void decidesWithAScriptWhereRedisHasNoFunctions() {
 		// a user whom Redis does not let call functions stands for a server without them (Redis 6)
 		String user = "tl-no-functions-" + UUID.randomUUID();
 		acl("SETUSER", user, "on", ">secret", "~*", "&*", "+@all", "-fcall", "-function");
-		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("127.0.0.1", TestRedis.port());
-		configuration.setUsername(user);
-		configuration.setPassword("secret");
-		LettuceConnectionFactory scriptsOnly = new LettuceConnectionFactory(configuration);
-		scriptsOnly.afterPropertiesSet();
-		scriptsOnly.start();
+		LettuceConnectionFactory scriptsOnly = connectAs(user);
 		try {
 			RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(scriptsOnly, this.prefix);
 			Quota twoPerMinute = Quota.of(2, Duration.ofMinutes(1));
@@ -111,6 +134,55 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 			scriptsOnly.destroy();
 			acl("DELUSER", user);
 		}
+	}
+
+	@Test
+	void aUserWithoutTheKeysGetsAFailureForTheFailModeNotAnError() {
+		// NOPERM about keys, not about functions: decided by the fail mode, and functions stay on
+		String user = "tl-no-keys-" + UUID.randomUUID();
+		acl("SETUSER", user, "on", ">secret", "~elsewhere:*", "&*", "+@all");
+		LettuceConnectionFactory noKeys = connectAs(user);
+		try {
+			RedisSlidingWindowRateLimiter limiter = new RedisSlidingWindowRateLimiter(noKeys, this.prefix);
+			Quota twoPerMinute = Quota.of(2, Duration.ofMinutes(1));
+			assertThatExceptionOfType(RateLimiterUnavailableException.class)
+				.isThrownBy(() -> limiter.tryAcquire("acme", List.of(twoPerMinute)));
+			assertThatExceptionOfType(RateLimiterUnavailableException.class)
+				.isThrownBy(() -> limiter.charge("acme", List.of(twoPerMinute.withCharged(true)), 3));
+		}
+		finally {
+			noKeys.destroy();
+			acl("DELUSER", user);
+		}
+	}
+
+	@Test
+	void onlyARefusalOfTheCommandItselfMeansNoFunctions() {
+		assertThat(LettuceFunctions.hasNoFunctions(new Exception("ERR unknown command 'FCALL', with args beginning with: 'x'")))
+			.isTrue();
+		assertThat(LettuceFunctions.hasNoFunctions(new Exception("ERR unknown command `FCALL`, with args beginning with: `x`")))
+			.isTrue();
+		assertThat(LettuceFunctions.hasNoFunctions(new Exception("unsupported command 'fcall'"))).isTrue();
+		assertThat(LettuceFunctions.hasNoFunctions(
+				new Exception("NOPERM User u has no permissions to run the 'fcall' command"))).isTrue();
+		assertThat(LettuceFunctions.hasNoFunctions(
+				new Exception("NOPERM this user has no permissions to run the 'function|load' command"))).isTrue();
+		assertThat(LettuceFunctions.hasNoFunctions(
+				new Exception("NOPERM No permissions to access a key script: tenantlimit_decide_0, on @user_function"))).isFalse();
+		assertThat(LettuceFunctions.hasNoFunctions(new Exception("OOM command not allowed when used memory > 'maxmemory'")))
+			.isFalse();
+		assertThat(LettuceFunctions.hasNoFunctions(new Exception("ERR unknown command 'FOO'"))).isFalse();
+		assertThat(LettuceFunctions.hasNoFunctions(null)).isFalse();
+	}
+
+	private static LettuceConnectionFactory connectAs(String user) {
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration("127.0.0.1", TestRedis.port());
+		configuration.setUsername(user);
+		configuration.setPassword("secret");
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
 	}
 
 	private static long commandCalls(String command) {
