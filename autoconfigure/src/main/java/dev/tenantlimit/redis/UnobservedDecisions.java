@@ -18,6 +18,11 @@ import io.micrometer.observation.ObservationPredicate;
  */
 public final class UnobservedDecisions implements ObservationPredicate {
 
+	// read once: the script's SHA-1 is behind a lock, and this runs for every command observed
+	private static final String FUNCTION = RedisSlidingWindowRateLimiter.DECIDE.functionName();
+
+	private static final String SCRIPT_SHA = RedisSlidingWindowRateLimiter.DECIDE.script().getSha1();
+
 	@Override
 	public boolean test(String name, Observation.Context context) {
 		return !(context instanceof LettuceObservationContext lettuce && lettuce.hasCommand()
@@ -32,8 +37,7 @@ public final class UnobservedDecisions implements ObservationPredicate {
 		}
 		CommandArgs<?, ?> args = command.getArgs();
 		String first = (args != null) ? args.getFirstString() : null;
-		return first != null && (first.equals(RedisSlidingWindowRateLimiter.DECIDE.functionName())
-				|| first.equals(RedisSlidingWindowRateLimiter.DECIDE.script().getSha1()));
+		return first != null && (first.equals(FUNCTION) || first.equals(SCRIPT_SHA));
 	}
 
 }

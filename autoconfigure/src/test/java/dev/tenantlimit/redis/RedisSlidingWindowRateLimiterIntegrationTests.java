@@ -70,7 +70,7 @@ class RedisSlidingWindowRateLimiterIntegrationTests {
 	}
 
 	@Test
-	void decidesByCallingAFunctionLoadedOnce() {
+	void decidesByCallingAFunction() {
 		Quota twoPerMinute = Quota.of(2, Duration.ofMinutes(1));
 		long before = commandCalls("fcall");
 		assertThat(this.limiter.tryAcquire("acme", List.of(twoPerMinute)).allowed()).isTrue();
