@@ -14,7 +14,7 @@
 --
 -- Reply: the number of units given back over all quotas. A key that expired or was reset in the
 -- meantime gets nothing back (no count below zero, no bucket above its size), nor does a bucket
--- written since the lease.
+-- whose lease debt a decision after the lease's end already counts as refilling.
 
 local member, first, count, at = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local returned = 0
@@ -43,16 +43,16 @@ for i = 1, #KEYS do
       returned = returned + back
     end
   else
-    -- only while the lease's write is the bucket's last: a later decision may have found the
-    -- bucket full (tokens capped at its size), and then the unused permits are not missing from it
-    local state = redis.call('HMGET', key, 'tokens', 'ts')
-    if state[1] and state[2] == string.format('%.0f', at) then
-      local tokens = state[1]
-      local back = math.min(units, extra - tonumber(tokens))
-      if back > 0 then
-        redis.call('HSET', key, 'tokens', string.format('%.17g', tonumber(tokens) + back))
-        returned = returned + back
+    -- the lease's units are pending in the field of its end until a decision after that end
+    -- makes them part of the refilling debt; only then are they missing from the bucket for good
+    local field = string.format('%.0f', at)
+    local back = math.min(units, tonumber(redis.call('HGET', key, field) or '0'))
+    if back > 0 then
+      if redis.call('HINCRBY', key, field, -back) <= 0 then
+        redis.call('HDEL', key, field)
       end
+      redis.call('HINCRBYFLOAT', key, 'tokens', back)
+      returned = returned + back
     end
   end
 end

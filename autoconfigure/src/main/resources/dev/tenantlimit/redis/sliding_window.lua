@@ -180,35 +180,115 @@ function counter.reset(q)
   return (q.newest + q.extra + 1) * q.sub - now
 end
 
--- tokens refill continuously at limit per window up to the bucket size (extra); ts is the time
--- they were last computed. A lease takes its tokens now and sets ts to its end: the bucket
--- refills from there, as if every reserved permit were used at the latest time it may be, and
--- before ts the formula gives fewer tokens, never more.
+-- Tokens refill continuously at limit per window up to the bucket size (extra). The hash holds
+-- `tokens`, the level at time `ts` with every permit taken so far subtracted, and one field per
+-- lease end `e` (µs) with the units of leases ending then: that part of the debt is pending, it
+-- refills only from `e` on, as if each reserved permit were used at the latest time it may be.
+-- The rest of the debt (active) refills at the rate from the time it was taken, and never below
+-- zero (the bucket is never above its size). So a lease costs no refill but its own: the bucket
+-- keeps its rate under back-to-back leases (docs/how-it-works.md has the argument).
+local function byEnd(x, y)
+  return x[1] < y[1]
+end
+
+-- µs from now until the bucket's debt is at most `target`: the active debt refills at the rate,
+-- each pending one joins it at its end
+local function bucketWait(q, target)
+  local active, pending, t = q.active, q.pending, now
+  local left = q.pendingUnits
+  for k = 1, #pending + 1 do
+    local excess = active + left - target
+    if excess <= 0 then
+      return t - now
+    end
+    local e = pending[k] and pending[k][1]
+    if excess <= active and (e == nil or excess / q.rate <= e - t) then
+      return t - now + excess / q.rate
+    end
+    if e == nil then
+      return t - now + active / q.rate
+    end
+    active = math.max(0, active - (e - t) * q.rate) + pending[k][2]
+    left = left - pending[k][2]
+    t = e
+  end
+  return t - now
+end
+
 local bucket = {}
 function bucket.check(q)
   q.rate = q.limit / q.window
-  local state = redis.call('HMGET', q.key, 'tokens', 'ts')
-  local tokens = q.extra
-  if state[1] then
-    tokens = math.min(q.extra, tonumber(state[1]) + (now - tonumber(state[2])) * q.rate)
+  local fields = redis.call('HGETALL', q.key)
+  local tokens, ts, pending, ended, units = q.extra, now, {}, {}, 0
+  for f = 1, #fields, 2 do
+    local name = fields[f]
+    if name == 'tokens' then
+      tokens = tonumber(fields[f + 1])
+    elseif name == 'ts' then
+      ts = tonumber(fields[f + 1])
+    else
+      pending[#pending + 1] = { tonumber(name), tonumber(fields[f + 1]), name }
+      units = units + pending[#pending][2]
+    end
   end
+  if ts > now then
+    -- written by an earlier version, which froze the whole bucket until its last lease's end
+    pending[#pending + 1] = { ts, q.extra - tokens - units, false }
+    units, ts = q.extra - tokens, now
+  end
+  table.sort(pending, byEnd)
+  -- the active debt at ts, refilled to now; pending debts that ended since join it at their end
+  local active = q.extra - tokens - units
+  while #pending > 0 and pending[1][1] <= now do
+    local e = table.remove(pending, 1)
+    active = math.max(0, active - (e[1] - ts) * q.rate) + e[2]
+    units = units - e[2]
+    ts = e[1]
+    if e[3] then ended[#ended + 1] = e[3] end -- (false: no field)
+  end
+  active = math.max(0, active - (now - ts) * q.rate)
+  q.active, q.pending, q.pendingUnits, q.ended = active, pending, units, ended
+  tokens = q.extra - active - units
   q.tokens = tokens
   q.used = q.extra - math.floor(tokens)
   q.room = math.floor(tokens / q.need)
   if q.room < 1 then
-    q.retry = math.ceil((q.need - tokens) / q.rate)
+    q.retry = math.max(1, math.ceil(bucketWait(q, q.extra - q.need)))
   end
-  q.ts = now
 end
 function bucket.record(q, n)
+  local later = (lease == 0) and 0 or (firstNow and (n - 1) or n) * q.cost
+  q.active = q.active + n * q.cost - later
   q.tokens = q.tokens - n * q.cost
-  q.ts = at
-  redis.call('HSET', q.key, 'tokens', string.format('%.17g', q.tokens), 'ts', int(at))
-  redis.call('PEXPIRE', q.key, math.floor(((q.extra - q.tokens) / q.rate + lease) / 1000) + 1000 + q.jitter)
+  redis.call('HSET', q.key, 'tokens', string.format('%.17g', q.tokens), 'ts', int(now))
+  if later > 0 then
+    redis.call('HINCRBY', q.key, int(at), later)
+    local p = q.pending
+    local merged = false
+    for k = 1, #p do
+      if p[k][1] == at and p[k][3] ~= false then p[k][2] = p[k][2] + later; merged = true end
+    end
+    if not merged then p[#p + 1] = { at, later } end
+    q.pendingUnits = q.pendingUnits + later
+  end
+  if #q.ended > 0 then
+    redis.call('HDEL', q.key, unpack(q.ended))
+  end
+  local last = now
+  for k = 1, #q.pending do
+    local e = q.pending[k]
+    if e[1] > last then last = e[1] end
+    if e[3] == false then
+      -- an earlier version's frozen bucket, kept pending until its end
+      redis.call('HINCRBY', q.key, int(e[1]), e[2])
+    end
+  end
+  -- kept until every pending debt has ended and all of it refilled
+  redis.call('PEXPIRE', q.key, math.floor(((q.extra - q.tokens) / q.rate + last - now) / 1000) + 1000 + q.jitter)
   q.used = q.extra - math.floor(q.tokens)
 end
 function bucket.reset(q)
-  return math.ceil((q.extra - q.tokens) / q.rate + (q.ts - now))
+  return math.ceil(bucketWait(q, 0))
 end
 
 local algorithms = { log, counter, bucket }

@@ -67,12 +67,20 @@ else
     end
   end
   if written > 0 then
-    local state = redis.call('HMGET', key, 'tokens', 'ts')
-    local tokens = extra
-    if state[1] then
-      tokens = math.min(extra, tonumber(state[1]) + (now - tonumber(state[2])) * rate)
+    -- a lease's pending debt (fields named by its end, see sliding_window.lua) does not refill
+    -- here: only the rest does, which never gives more than the decision's own accounting
+    local fields = redis.call('HGETALL', key)
+    local tokens, ts, pending = extra, now, 0
+    for f = 1, #fields, 2 do
+      if fields[f] == 'tokens' then
+        tokens = tonumber(fields[f + 1])
+      elseif fields[f] == 'ts' then
+        ts = tonumber(fields[f + 1])
+      else
+        pending = pending + tonumber(fields[f + 1])
+      end
     end
-    tokens = tokens - written
+    tokens = math.min(extra - pending, tokens + math.max(0, now - ts) * rate) - written
     redis.call('HSET', key, 'tokens', string.format('%.17g', tokens), 'ts', int(now))
     redis.call('PEXPIRE', key, math.floor((extra - tokens) / rate / 1000) + 1000 + jitter)
   end
