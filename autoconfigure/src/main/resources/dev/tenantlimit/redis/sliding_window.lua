@@ -16,7 +16,7 @@
 --              permit is for later
 -- then seven arguments per quota i, from ARGV[7i - 1]:
 --   algorithm  1 sliding log (sorted set), 2 sliding counter (hash of sub-window counts),
---              3 token bucket (hash: tokens, ts)
+--              3 token bucket (hash: tokens, ts, and the pending units of each lease end)
 --   limit      units per window (>= 1)
 --   window     in microseconds
 --   shadow     1 when quota i is counted but never refuses, else 0
@@ -36,7 +36,8 @@
 -- Sliding log invariant: within any interval of one window, at most `limit` admissions. Reserved
 -- permits count before they are used, at the latest time they may be used (now + lease): the
 -- sliding log scores them there, the sliding counter puts them in that sub-window, the token
--- bucket takes them now and refills only from then on (docs/how-it-works.md has the argument).
+-- bucket takes them now and refills them only from then on, the rest of it as before
+-- (docs/how-it-works.md has the argument).
 -- Near the limit a lease shrinks, down to the one permit of the request itself.
 
 -- This file is loaded once as a library of Redis functions where the server has them (Redis 7:
@@ -232,18 +233,24 @@ function bucket.check(q)
     end
   end
   if ts > now then
-    -- written by an earlier version, which froze the whole bucket until its last lease's end
-    pending[#pending + 1] = { ts, q.extra - tokens - units, false }
-    units, ts = q.extra - tokens, now
+    -- written by an earlier version, which froze the whole bucket until its last lease's end (or
+    -- by a primary whose clock was ahead): the rest of the debt is pending until then, in whole
+    -- units (a field counts with HINCRBY), rounded up
+    local frozen = math.ceil(math.max(0, q.extra - tokens - units))
+    pending[#pending + 1] = { ts, frozen, false }
+    units, ts = units + frozen, now
   end
   table.sort(pending, byEnd)
   -- the active debt at ts, refilled to now; pending debts that ended since join it at their end
-  local active = q.extra - tokens - units
+  local active = math.max(0, q.extra - tokens - units)
   while #pending > 0 and pending[1][1] <= now do
     local e = table.remove(pending, 1)
-    active = math.max(0, active - (e[1] - ts) * q.rate) + e[2]
+    if e[1] > ts then
+      active = math.max(0, active - (e[1] - ts) * q.rate)
+      ts = e[1]
+    end
+    active = active + e[2]
     units = units - e[2]
-    ts = e[1]
     if e[3] then ended[#ended + 1] = e[3] end -- (false: no field)
   end
   active = math.max(0, active - (now - ts) * q.rate)
@@ -268,7 +275,10 @@ function bucket.record(q, n)
     for k = 1, #p do
       if p[k][1] == at and p[k][3] ~= false then p[k][2] = p[k][2] + later; merged = true end
     end
-    if not merged then p[#p + 1] = { at, later } end
+    if not merged then
+      p[#p + 1] = { at, later }
+      table.sort(p, byEnd)
+    end
     q.pendingUnits = q.pendingUnits + later
   end
   if #q.ended > 0 then

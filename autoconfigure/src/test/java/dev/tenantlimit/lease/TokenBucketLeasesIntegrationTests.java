@@ -125,7 +125,7 @@ class TokenBucketLeasesIntegrationTests {
 
 		List<long[]> times = new ArrayList<>(admitted);
 		times.sort((a, b) -> Long.compare(a[0] + a[1], b[0] + b[1]));
-		// a decision's time is known to within half its latency: the bound allows that much refill
+		// a decision's time is known to within its latency: the bound allows that much refill
 		long slack = times.stream().mapToLong((time) -> time[1] - time[0]).max().orElse(0);
 		double excess = mostAboveTheRate(times);
 		long span = mid(times.get(times.size() - 1)) - mid(times.get(0));
