@@ -7,11 +7,12 @@
 # Both apps start with the limiter on and a quota nobody reaches, each is warmed up (WARMUP, 60s),
 # then rounds alternate A, B (ROUNDS, 3, of DURATION, 15s): 1,000 tenants round robin (a Redis
 # round trip per request), then one hot tenant by JWT (leases). Printed per round: requests/s and
-# the app's CPU per request; at the end the sums' ratio B / A. Extra app arguments: ARGS.
+# the app's CPU per request; at the end the sums' ratio B / A. Extra app arguments: ARGS; LOADS=hot
+# (or tenants) runs one load only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 A=$1; B=$2
-DURATION=${DURATION:-15s}; WARMUP=${WARMUP:-60s}; ROUNDS=${ROUNDS:-3}; ARGS=${ARGS:-}
+DURATION=${DURATION:-15s}; WARMUP=${WARMUP:-60s}; ROUNDS=${ROUNDS:-3}; ARGS=${ARGS:-}; LOADS=${LOADS:-tenants hot}
 SECRET=sample-secret-change-me-0123456789abcdef
 TOKENS=$(mktemp); HOT=$(mktemp); export TOKENS
 PIDS=""
@@ -43,7 +44,7 @@ run() { # port, pid, tokens file, duration -> "requests/s app-CPU-µs-per-reques
   echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(( ($(cpu "$2") - before) / n ))"
 }
 run 18101 "$PID_A" "$TOKENS" "$WARMUP" >/dev/null; run 18102 "$PID_B" "$TOKENS" "$WARMUP" >/dev/null
-for load in tenants hot; do
+for load in $LOADS; do
   file=$TOKENS; [ "$load" = hot ] && file=$HOT
   echo "### $load: A = $A, B = $B"
   echo

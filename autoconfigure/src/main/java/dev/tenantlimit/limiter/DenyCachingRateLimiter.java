@@ -74,12 +74,14 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 			return remembered;
 		}
 		RateLimitDecision decision = this.delegate.tryAcquire(tenantId, quotas);
+		if (decision.allowed() || decision.fallback()) {
+			// a refusal of the fallback is of this instance's share, stricter than the shared limiter
+			return decision;
+		}
 		List<QuotaUsage> violated = decision.violated();
 		// with several full quotas the reply does not say when each frees up: remember none
 		// a full shard says nothing of the tenant's other shards: sharded quotas are not remembered
-		// a refusal of the fallback is of this instance's share, stricter than the shared limiter
-		if (!decision.allowed() && !decision.fallback() && violated.size() == 1
-				&& violated.get(0).quota().shards() == 1
+		if (violated.size() == 1 && violated.get(0).quota().shards() == 1
 				&& decision.retryAfter().compareTo(Duration.ZERO) > 0) {
 			QuotaUsage usage = violated.get(0);
 			this.denials.put(key(tenantId, usage.quota()),
@@ -110,7 +112,11 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 	}
 
 	private @Nullable RateLimitDecision remembered(String tenantId, List<Quota> quotas, long now) {
-		List<QuotaUsage> usages = new ArrayList<>();
+		if (this.denials.estimatedSize() == 0) {
+			// nobody refused lately (a hot tenant under its limit): no key to build, no lookup
+			return null;
+		}
+		List<QuotaUsage> usages = null;
 		long wait = 0;
 		for (Quota quota : quotas) {
 			Denial denial = this.denials.getIfPresent(key(tenantId, quota));
@@ -119,10 +125,13 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 				wait = Math.max(wait, left);
 				QuotaUsage usage = denial.usage();
 				Duration reset = usage.resetAfter().minus(denial.ttl()).plusNanos(left);
+				if (usages == null) {
+					usages = new ArrayList<>(quotas.size());
+				}
 				usages.add(new QuotaUsage(quota, usage.used(), reset.isNegative() ? Duration.ZERO : reset, true));
 			}
 		}
-		return usages.isEmpty() ? null : new RateLimitDecision(false, usages, Duration.ofNanos(wait));
+		return (usages == null) ? null : new RateLimitDecision(false, usages, Duration.ofNanos(wait));
 	}
 
 	private static String key(String tenantId, Quota quota) {

@@ -1,6 +1,8 @@
 package dev.tenantlimit.limiter;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -38,17 +40,37 @@ public record RateLimitDecision(boolean allowed, List<QuotaUsage> usages, Durati
 	 * was counted (fail mode {@code OPEN}).
 	 */
 	public Optional<QuotaUsage> closestToLimit() {
-		return this.usages.stream().min(CLOSEST_TO_LIMIT);
+		// loops, not streams: these run on every request
+		QuotaUsage closest = null;
+		for (QuotaUsage usage : this.usages) {
+			if (closest == null || CLOSEST_TO_LIMIT.compare(usage, closest) < 0) {
+				closest = usage;
+			}
+		}
+		return Optional.ofNullable(closest);
 	}
 
 	/** The enforced quotas that refused the request; empty when it was allowed. */
 	public List<QuotaUsage> violated() {
-		return this.usages.stream().filter((usage) -> usage.exceeded() && !usage.quota().shadow()).toList();
+		return exceeded(false);
 	}
 
 	/** The shadow quotas that would have refused the request. */
 	public List<QuotaUsage> shadowViolated() {
-		return this.usages.stream().filter((usage) -> usage.exceeded() && usage.quota().shadow()).toList();
+		return exceeded(true);
+	}
+
+	private List<QuotaUsage> exceeded(boolean shadow) {
+		List<QuotaUsage> exceeded = null;
+		for (QuotaUsage usage : this.usages) {
+			if (usage.exceeded() && usage.quota().shadow() == shadow) {
+				if (exceeded == null) {
+					exceeded = new ArrayList<>(2);
+				}
+				exceeded.add(usage);
+			}
+		}
+		return (exceeded == null) ? List.of() : Collections.unmodifiableList(exceeded);
 	}
 
 }

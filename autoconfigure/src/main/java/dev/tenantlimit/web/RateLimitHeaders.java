@@ -8,7 +8,9 @@ import java.util.Map;
 
 import dev.tenantlimit.limiter.QuotaUsage;
 import dev.tenantlimit.limiter.RateLimitDecision;
+import dev.tenantlimit.quota.Quota;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the rate-limit headers of draft-ietf-httpapi-ratelimit-headers-11 (Structured Fields):
@@ -21,6 +23,13 @@ public class RateLimitHeaders {
 
 	private final boolean legacy;
 
+	/**
+	 * The last {@code RateLimit-Policy} written, with the quotas it was for: a hot tenant's
+	 * requests, and every tenant of the default quotas, match the same quota instances, so the
+	 * header is built once for them instead of on every request.
+	 */
+	private volatile @Nullable Policy last;
+
 	/** @param legacy whether to add {@code X-RateLimit-*} headers too */
 	public RateLimitHeaders(boolean legacy) {
 		this.legacy = legacy;
@@ -32,11 +41,17 @@ public class RateLimitHeaders {
 		if (usages.isEmpty()) {
 			return;
 		}
-		List<String> names = policyNames(usages);
-		QuotaUsage shown = decision.allowed() ? decision.closestToLimit().orElseThrow()
-				: decision.violated().stream().max((a, b) -> a.resetAfter().compareTo(b.resetAfter())).orElseThrow();
-		response.setHeader("RateLimit-Policy", policy(usages, names));
-		response.setHeader("RateLimit", rateLimit(shown, names.get(usages.indexOf(shown))));
+		Policy policy = this.last;
+		if (policy == null || !policy.isFor(usages)) {
+			List<String> names = policyNames(usages);
+			List<Quota> quotas = new ArrayList<>(usages.size());
+			usages.forEach((usage) -> quotas.add(usage.quota()));
+			policy = new Policy(quotas, names, policy(usages, names));
+			this.last = policy;
+		}
+		QuotaUsage shown = decision.allowed() ? decision.closestToLimit().orElseThrow() : lastToReset(decision.violated());
+		response.setHeader("RateLimit-Policy", policy.header());
+		response.setHeader("RateLimit", rateLimit(shown, policy.names().get(indexOf(usages, shown))));
 		if (this.legacy) {
 			response.setHeader("X-RateLimit-Limit", Long.toString(shown.quota().limit()));
 			response.setHeader("X-RateLimit-Remaining", Long.toString(shown.remaining()));
@@ -45,6 +60,25 @@ public class RateLimitHeaders {
 		if (!decision.allowed()) {
 			response.setHeader("Retry-After", Long.toString(retryAfterSeconds(decision.retryAfter())));
 		}
+	}
+
+	private static QuotaUsage lastToReset(List<QuotaUsage> violated) {
+		QuotaUsage last = violated.get(0);
+		for (QuotaUsage usage : violated) {
+			if (usage.resetAfter().compareTo(last.resetAfter()) > 0) {
+				last = usage;
+			}
+		}
+		return last;
+	}
+
+	private static int indexOf(List<QuotaUsage> usages, QuotaUsage usage) {
+		for (int i = 0; i < usages.size(); i++) {
+			if (usages.get(i) == usage) {
+				return i;
+			}
+		}
+		return usages.indexOf(usage);
 	}
 
 	/**
@@ -92,6 +126,23 @@ public class RateLimitHeaders {
 	/** {@code Retry-After} in whole seconds, at least 1. */
 	public static long retryAfterSeconds(Duration retryAfter) {
 		return Math.max(1, seconds(retryAfter));
+	}
+
+	/** A policy header and the quota instances it was built for. */
+	private record Policy(List<Quota> quotas, List<String> names, String header) {
+
+		boolean isFor(List<QuotaUsage> usages) {
+			if (usages.size() != this.quotas.size()) {
+				return false;
+			}
+			for (int i = 0; i < usages.size(); i++) {
+				if (usages.get(i).quota() != this.quotas.get(i)) {
+					return false;
+				}
+			}
+			return true;
+		}
+
 	}
 
 }

@@ -192,8 +192,17 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 		if (CorsUtils.isPreFlightRequest(request)) {
 			return true;
 		}
+		List<String> excluded = this.settings.excludePaths();
+		if (excluded.isEmpty()) {
+			return false;
+		}
 		String path = RequestPaths.of(request);
-		return this.settings.excludePaths().stream().anyMatch((pattern) -> PATH_MATCHER.match(pattern, path));
+		for (String pattern : excluded) {
+			if (PATH_MATCHER.match(pattern, path)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** A held request is served in an async dispatch, which this filter must see. */
@@ -326,7 +335,12 @@ public class TenantRateLimitFilter extends OncePerRequestFilter {
 	}
 
 	private boolean hasExemptRole(HttpServletRequest request) {
-		return this.settings.exemptRoles().stream().anyMatch(request::isUserInRole);
+		for (String role : this.settings.exemptRoles()) {
+			if (request.isUserInRole(role)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
