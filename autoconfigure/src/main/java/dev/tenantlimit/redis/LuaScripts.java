@@ -21,6 +21,11 @@ final class LuaScripts {
 		return RedisScript.of(text(name), resultType);
 	}
 
+	/** A script that starts with the local functions of {@code prelude} (a script has no includes). */
+	static <T> RedisScript<T> load(String prelude, String name, Class<T> resultType) {
+		return RedisScript.of(text(prelude) + text(name), resultType);
+	}
+
 	static String text(String name) {
 		ClassPathResource resource = new ClassPathResource("dev/tenantlimit/redis/" + name);
 		try {

@@ -50,11 +50,11 @@ public class RedisSlidingWindowRateLimiter implements PermitSource, QuotaUsageRe
 
 	static final LuaFunction DECIDE = LuaFunction.load("sliding_window.lua", "decide");
 
-	private static final RedisScript<Long> WRITE_BACK = LuaScripts.load("write_back.lua", Long.class);
+	private static final RedisScript<Long> WRITE_BACK = LuaScripts.load("bucket_level.lua", "write_back.lua", Long.class);
 
 	private static final RedisScript<Long> RETURN_PERMITS = LuaScripts.load("return_permits.lua", Long.class);
 
-	private static final RedisScript<Long> CHARGE = LuaScripts.load("charge.lua", Long.class);
+	private static final RedisScript<Long> CHARGE = LuaScripts.load("bucket_level.lua", "charge.lua", Long.class);
 
 	/** Most units one charge counts: a larger one refuses nothing more. */
 	static final long MAX_CHARGE = 1_000_000_000_000L;

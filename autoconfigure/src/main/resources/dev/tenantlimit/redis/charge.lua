@@ -58,21 +58,7 @@ for i = 1, #KEYS do
     recorded = recorded + units
   else
     local rate = limit / window
-    -- a lease's pending units (fields named by its end, see sliding_window.lua) do not refill
-    -- here: only the rest of the debt does
-    local fields = redis.call('HGETALL', key)
-    local tokens, ts, pending = extra, now, 0
-    for f = 1, #fields, 2 do
-      if fields[f] == 'tokens' then
-        tokens = tonumber(fields[f + 1])
-      elseif fields[f] == 'ts' then
-        ts = tonumber(fields[f + 1])
-      else
-        pending = pending + tonumber(fields[f + 1])
-      end
-    end
-    tokens = math.min(extra - pending, tokens + math.max(0, now - ts) * rate)
-    ts = math.max(now, ts)
+    local tokens, ts = bucketLevel(key, extra, rate, now)
     tokens = math.max(tokens - units, -limit)
     redis.call('HSET', key, 'tokens', string.format('%.17g', tokens), 'ts', int(ts))
     keep(key, math.floor(((extra - tokens) / rate + (ts - now)) / 1000) + 1000 + jitter)

@@ -67,23 +67,8 @@ else
     end
   end
   if written > 0 then
-    -- a lease's pending debt (fields named by its end, see sliding_window.lua) does not refill
-    -- here: only the rest does, which never gives more than the decision's own accounting
-    local fields = redis.call('HGETALL', key)
-    local tokens, ts, pending, last = extra, now, 0, now
-    for f = 1, #fields, 2 do
-      if fields[f] == 'tokens' then
-        tokens = tonumber(fields[f + 1])
-      elseif fields[f] == 'ts' then
-        ts = tonumber(fields[f + 1])
-      else
-        pending = pending + tonumber(fields[f + 1])
-        last = math.max(last, tonumber(fields[f]))
-      end
-    end
-    tokens = math.min(extra - pending, tokens + math.max(0, now - ts) * rate) - written
-    -- a time ahead (an earlier version's frozen bucket) stays: nothing refills before it
-    ts = math.max(now, ts)
+    local tokens, ts, last = bucketLevel(key, extra, rate, now)
+    tokens = tokens - written
     redis.call('HSET', key, 'tokens', string.format('%.17g', tokens), 'ts', int(ts))
     -- never shorter than it was: a lease's pending units may keep the key longer
     local ms = math.floor(((extra - tokens) / rate + math.max(last, ts) - now) / 1000) + 1000 + jitter

@@ -2,15 +2,9 @@ package dev.tenantlimit.lease;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 
-import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
@@ -60,48 +54,13 @@ class PermitLeasesIntegrationTests {
 		}
 		// the exact algorithm (a limit this large would be counted by the sliding counter by default)
 		List<Quota> quotas = List.of(Quota.of(LIMIT, WINDOW).withAlgorithm(Algorithm.SLIDING_LOG, 0));
-		List<long[]> admitted = Collections.synchronizedList(new ArrayList<>());
-		ExecutorService callers = Executors.newCachedThreadPool();
-		long start = System.nanoTime();
-		long end = start + RUN.toNanos();
-		List<Future<Long>> calls = new ArrayList<>();
-		for (int i = 0; i < instances; i++) {
-			PermitLeases instance = leases.get(i);
-			boolean pauses = i == 2;
-			for (int c = 0; c < CALLERS[i]; c++) {
-				calls.add(callers.submit(() -> {
-					long made = 0;
-					while (System.nanoTime() < end) {
-						if (pauses && ThreadLocalRandom.current().nextInt(200) == 0) {
-							Thread.sleep(150);
-						}
-						long before = System.nanoTime();
-						RateLimitDecision decision = instance.tryAcquire("hot", quotas);
-						long after = System.nanoTime();
-						made++;
-						if (decision.allowed()) {
-							admitted.add(new long[] { before, after });
-						}
-						else {
-							// a refused caller waits a little, as a client honouring Retry-After would
-							Thread.sleep(1);
-						}
-					}
-					return made;
-				}));
-			}
-		}
-		long requests = 0;
-		for (Future<Long> call : calls) {
-			requests += call.get();
-		}
-		callers.shutdown();
+		UnevenTraffic traffic = UnevenTraffic.run(leases, CALLERS, RUN, quotas);
 		leases.forEach(PermitLeases::close);
 		connections.forEach(LettuceConnectionFactory::destroy);
 
-		List<long[]> times = new ArrayList<>(admitted);
-		times.sort((a, b) -> Long.compare(a[0] + a[1], b[0] + b[1]));
-		long slack = times.stream().mapToLong((time) -> time[1] - time[0]).max().orElse(0);
+		List<long[]> times = traffic.admitted();
+		long requests = traffic.requests();
+		long slack = traffic.slack();
 		long first = (times.get(0)[0] + times.get(0)[1]) / 2;
 		long inFirstWindow = times.stream().filter((t) -> (t[0] + t[1]) / 2 - first < WINDOW.toNanos() - slack).count();
 		int most = mostInAnyInterval(times, WINDOW.toNanos() - slack);

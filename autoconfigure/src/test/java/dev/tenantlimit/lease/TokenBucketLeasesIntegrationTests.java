@@ -2,16 +2,13 @@ package dev.tenantlimit.lease;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.tenantlimit.limiter.RateLimitDecision;
 import dev.tenantlimit.quota.Algorithm;
 import dev.tenantlimit.quota.Quota;
 import dev.tenantlimit.redis.RedisSlidingWindowRateLimiter;
@@ -86,49 +83,14 @@ class TokenBucketLeasesIntegrationTests {
 	@Test
 	void instancesWithLeasesAdmitNoMoreThanTheBucketAllowsInAnyIntervalAndNearlyAllOfIt() throws Exception {
 		start(3);
-		int[] callers = { 4, 2, 1 };
-		long run = Duration.ofSeconds(3).toNanos();
-		List<long[]> admitted = Collections.synchronizedList(new ArrayList<>());
-		ExecutorService pool = Executors.newCachedThreadPool();
-		long end = System.nanoTime() + run;
-		List<Future<Long>> calls = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
-			PermitLeases instance = this.instances.get(i);
-			boolean pauses = i == 2;
-			for (int c = 0; c < callers[i]; c++) {
-				calls.add(pool.submit(() -> {
-					long made = 0;
-					while (System.nanoTime() < end) {
-						if (pauses && ThreadLocalRandom.current().nextInt(200) == 0) {
-							Thread.sleep(150);
-						}
-						long before = System.nanoTime();
-						RateLimitDecision decision = instance.tryAcquire("hot", List.of(BUCKET));
-						long after = System.nanoTime();
-						made++;
-						if (decision.allowed()) {
-							admitted.add(new long[] { before, after });
-						}
-						else {
-							Thread.sleep(1);
-						}
-					}
-					return made;
-				}));
-			}
-		}
-		long requests = 0;
-		for (Future<Long> call : calls) {
-			requests += call.get();
-		}
-		pool.shutdown();
-
-		List<long[]> times = new ArrayList<>(admitted);
-		times.sort((a, b) -> Long.compare(a[0] + a[1], b[0] + b[1]));
+		UnevenTraffic traffic = UnevenTraffic.run(this.instances, new int[] { 4, 2, 1 }, Duration.ofSeconds(3),
+				List.of(BUCKET));
+		List<long[]> times = traffic.admitted();
+		long requests = traffic.requests();
 		// a decision's time is known to within its latency: the bound allows that much refill
-		long slack = times.stream().mapToLong((time) -> time[1] - time[0]).max().orElse(0);
+		long slack = traffic.slack();
 		double excess = mostAboveTheRate(times);
-		long span = mid(times.get(times.size() - 1)) - mid(times.get(0));
+		long span = UnevenTraffic.mid(times.get(times.size() - 1)) - UnevenTraffic.mid(times.get(0));
 		double allowed = 1000 + span * RATE_PER_NANO;
 		System.out.printf("token bucket, 3 instances: %d requests, %d admitted of %.0f the bucket allows over "
 				+ "the run (%.3f), most in an interval above its refill %.1f (burst 1000), %d from leases, %d given back, slack %d µs%n",
@@ -161,15 +123,11 @@ class TokenBucketLeasesIntegrationTests {
 		double most = 0;
 		double lowest = Double.MAX_VALUE;
 		for (int j = 0; j < sorted.size(); j++) {
-			double at = j - RATE_PER_NANO * mid(sorted.get(j));
+			double at = j - RATE_PER_NANO * UnevenTraffic.mid(sorted.get(j));
 			lowest = Math.min(lowest, at - 1);
 			most = Math.max(most, at - lowest);
 		}
 		return most;
-	}
-
-	private static long mid(long[] time) {
-		return (time[0] + time[1]) / 2;
 	}
 
 }
