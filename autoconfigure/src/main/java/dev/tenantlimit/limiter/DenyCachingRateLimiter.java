@@ -3,6 +3,7 @@ package dev.tenantlimit.limiter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -37,6 +38,13 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 
 	private final Cache<String, Denial> denials;
 
+	/**
+	 * The latest time (nanoTime) any remembered refusal lasts: until then lookups are needed,
+	 * after it none is (a hot tenant under its limit builds no key). Not the cache's size: an
+	 * expired entry stays counted until the cache's maintenance removes it.
+	 */
+	private final AtomicLong deniedUntil;
+
 	public DenyCachingRateLimiter(RateLimiter delegate) {
 		this(delegate, MAX_AGE);
 	}
@@ -56,6 +64,7 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 	DenyCachingRateLimiter(RateLimiter delegate, LongSupplier nanoTime, Duration maxAge) {
 		this.delegate = delegate;
 		this.nanoTime = nanoTime;
+		this.deniedUntil = new AtomicLong(nanoTime.getAsLong());
 		this.denials = Caffeine.newBuilder()
 			.maximumSize(100_000)
 			.expireAfter(Expiry.<String, Denial>writing((key, denial) -> min(denial.ttl(), maxAge)))
@@ -84,8 +93,9 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 		if (violated.size() == 1 && violated.get(0).quota().shards() == 1
 				&& decision.retryAfter().compareTo(Duration.ZERO) > 0) {
 			QuotaUsage usage = violated.get(0);
-			this.denials.put(key(tenantId, usage.quota()),
-					new Denial(usage, start + decision.retryAfter().toNanos(), decision.retryAfter()));
+			long until = start + decision.retryAfter().toNanos();
+			this.deniedUntil.accumulateAndGet(until, (current, next) -> (next - current > 0) ? next : current);
+			this.denials.put(key(tenantId, usage.quota()), new Denial(usage, until, decision.retryAfter()));
 		}
 		return decision;
 	}
@@ -112,8 +122,8 @@ public class DenyCachingRateLimiter implements RateLimiter, TenantChangeListener
 	}
 
 	private @Nullable RateLimitDecision remembered(String tenantId, List<Quota> quotas, long now) {
-		if (this.denials.estimatedSize() == 0) {
-			// nobody refused lately (a hot tenant under its limit): no key to build, no lookup
+		if (now - this.deniedUntil.get() >= 0) {
+			// every remembered refusal is over (a hot tenant under its limit): no key, no lookup
 			return null;
 		}
 		List<QuotaUsage> usages = null;

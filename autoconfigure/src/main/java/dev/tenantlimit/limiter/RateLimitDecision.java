@@ -70,7 +70,7 @@ public record RateLimitDecision(boolean allowed, List<QuotaUsage> usages, Durati
 				exceeded.add(usage);
 			}
 		}
-		return (exceeded == null) ? List.of() : Collections.unmodifiableList(exceeded);
+		return (exceeded == null) ? Collections.emptyList() : Collections.unmodifiableList(exceeded);
 	}
 
 }

@@ -44,6 +44,20 @@ class DenyCachingRateLimiterTests {
 	}
 
 	@Test
+	void aRefusalAfterEarlierOnesAreOverIsRememberedToo() {
+		acquire(this.twoPer10s, 3);
+		// every remembered refusal is over: requests skip the cache, until the next refusal
+		advance(Duration.ofSeconds(11));
+		this.calls.set(0);
+		for (int i = 0; i < 3; i++) {
+			this.cached.tryAcquire("other", List.of(this.twoPer10s));
+		}
+		assertThat(this.calls).hasValue(3);
+		assertThat(this.cached.tryAcquire("other", List.of(this.twoPer10s)).allowed()).isFalse();
+		assertThat(this.calls).hasValue(3);
+	}
+
+	@Test
 	void aRefusalOfTheFallbackIsNotRemembered() {
 		DenyCachingRateLimiter overFallback = new DenyCachingRateLimiter((tenant, quotas) -> {
 			this.calls.incrementAndGet();

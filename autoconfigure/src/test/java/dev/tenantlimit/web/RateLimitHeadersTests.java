@@ -34,6 +34,29 @@ class RateLimitHeadersTests {
 	}
 
 	@Test
+	void oneWriterGivesEachDecisionThePolicyOfItsOwnQuotas() {
+		RateLimitHeaders headers = new RateLimitHeaders(false);
+		QuotaUsage minute = new QuotaUsage(this.perMinute, 1, Duration.ofSeconds(1), false);
+		QuotaUsage day = new QuotaUsage(this.perDay, 1, Duration.ofSeconds(1), false);
+		String both = "\"per-minute\";q=100;w=60, \"per-day\";q=1000;w=86400";
+		assertThat(policy(headers, minute, day)).isEqualTo(both);
+		assertThat(policy(headers, minute, day)).isEqualTo(both);
+		assertThat(policy(headers, day, minute)).isEqualTo("\"per-day\";q=1000;w=86400, \"per-minute\";q=100;w=60");
+		assertThat(policy(headers, minute)).isEqualTo("\"per-minute\";q=100;w=60");
+		// an equal quota of another instance (a reload) gets its own header, the same text
+		QuotaUsage reloaded = new QuotaUsage(Quota.of(100, Duration.ofMinutes(1)), 1, Duration.ofSeconds(1), false);
+		assertThat(policy(headers, reloaded)).isEqualTo("\"per-minute\";q=100;w=60");
+		assertThat(policy(headers, new QuotaUsage(Quota.of(5, Duration.ofMinutes(1)), 1, Duration.ZERO, false)))
+			.isEqualTo("\"per-minute\";q=5;w=60");
+	}
+
+	private static String policy(RateLimitHeaders headers, QuotaUsage... usages) {
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		headers.write(response, new RateLimitDecision(true, List.of(usages), Duration.ZERO));
+		return response.getHeader("RateLimit-Policy");
+	}
+
+	@Test
 	void refusedRequestShowsTheViolatedPolicyAndRetryAfter() {
 		RateLimitDecision decision = new RateLimitDecision(false,
 				List.of(new QuotaUsage(this.perMinute, 100, Duration.ofMillis(59_001), true),
