@@ -43,8 +43,8 @@ for i = 1, #KEYS do
       returned = returned + back
     end
   else
-    -- the lease's units are pending in the field of its end until a decision after that end
-    -- makes them part of the refilling debt; only then are they missing from the bucket for good
+    -- the lease's units are pending in the field of its end, and come back from there; once a
+    -- decision after that end has made them part of the refilling debt, they stay counted
     local field = string.format('%.0f', at)
     local back = math.min(units, tonumber(redis.call('HGET', key, field) or '0'))
     if back > 0 then

@@ -197,23 +197,21 @@ end
 local function bucketWait(q, target)
   local active, pending, t = q.active, q.pending, now
   local left = q.pendingUnits
-  for k = 1, #pending + 1 do
+  for k = 1, #pending do
     local excess = active + left - target
     if excess <= 0 then
       return t - now
     end
-    local e = pending[k] and pending[k][1]
-    if excess <= active and (e == nil or excess / q.rate <= e - t) then
+    local e = pending[k][1]
+    if excess <= active and excess / q.rate <= e - t then
       return t - now + excess / q.rate
-    end
-    if e == nil then
-      return t - now + active / q.rate
     end
     active = math.max(0, active - (e - t) * q.rate) + pending[k][2]
     left = left - pending[k][2]
     t = e
   end
-  return t - now
+  -- nothing pending any more: the active debt refills down to the target
+  return t - now + math.max(0, active - target) / q.rate
 end
 
 local bucket = {}
