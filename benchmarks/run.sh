@@ -5,6 +5,7 @@
 #   bash benchmarks/run.sh tables     # Redis memory per key, sliding-counter accuracy, multi-region (~1 minute)
 #   bash benchmarks/run.sh multiregion # the multi-region simulation alone (docs/multi-region.md, seconds)
 #   bash benchmarks/run.sh jmh        # the limiter alone: decisions/s at 1, 8, 64 callers (~15 minutes)
+#   bash benchmarks/run.sh roundtrip  # JVM CPU per Redis round trip, Lettuce vs Jedis, 1/4/32 callers (~2 minutes)
 #   bash benchmarks/run.sh http       # TenantLimit vs none vs bucket4j side by side; hot tenant (~13 minutes)
 #
 # Needs Redis on 127.0.0.1:6379 and, for `http`, wrk and openssl (apt-get install wrk openssl). Not part of the build
@@ -86,6 +87,13 @@ jmh() {
   cat /tmp/tenantlimit-jmh.txt
   echo '```'
   echo
+}
+
+roundtrip() {
+  build_benchmarks
+  echo "### JVM CPU per Redis round trip: TenantLimit's decision and a bare INCR, Lettuce and Jedis"
+  echo
+  java -Xms256m -Xmx256m -cp benchmarks/target/benchmarks.jar dev.tenantlimit.benchmarks.RoundTripCost 4
 }
 
 http() {
@@ -285,7 +293,8 @@ case "$PART" in
   tables) tables ;;
   multiregion) build_benchmarks; multiregion ;;
   jmh) jmh ;;
+  roundtrip) roundtrip ;;
   http) http ;;
-  all) tables; jmh; http ;;
-  *) echo "usage: bash benchmarks/run.sh [all|tables|multiregion|jmh|http]" >&2; exit 2 ;;
+  all) tables; jmh; roundtrip; http ;;
+  *) echo "usage: bash benchmarks/run.sh [all|tables|multiregion|jmh|roundtrip|http]" >&2; exit 2 ;;
 esac
