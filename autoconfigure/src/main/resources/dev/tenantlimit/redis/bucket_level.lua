@@ -12,7 +12,7 @@ local function bucketLevel(key, extra, rate, now)
       tokens = tonumber(fields[f + 1])
     elseif fields[f] == 'ts' then
       ts = tonumber(fields[f + 1])
-    else
+    elseif string.byte(fields[f]) ~= 45 then -- (not -<end>: ended debt, refilling already)
       pending = pending + tonumber(fields[f + 1])
       last = math.max(last, tonumber(fields[f]))
     end

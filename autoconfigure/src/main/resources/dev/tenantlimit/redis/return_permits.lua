@@ -13,10 +13,44 @@
 --           cost (units of one permit)
 --
 -- Reply: the number of units given back over all quotas. A key that expired or was reset in the
--- meantime gets nothing back (no count below zero, no bucket above its size), nor does a bucket
--- whose lease debt a decision after the lease's end already counts as refilling.
+-- meantime gets nothing back (no count below zero, no bucket above its size). A bucket whose lease
+-- debt a decision after the lease's end already counts as refilling gets back what of it has not
+-- refilled yet (sliding_window.lua's -<end> field).
 
 local member, first, count, at = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+
+-- Up to `units` of a bucket's ended lease debt that has not refilled yet, taken off what its field
+-- -<end> keeps: "<units>.<s - end><f - end>", 15 digits each, from sliding_window.lua (the debt
+-- refills from s on, all of it by f).
+local CREDIT = '^(%d+)%.(%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d)(%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d)$' -- 15 digits each
+local function creditBack(key, field, at, units)
+  local kept, from, to = string.match(redis.call('HGET', key, field) or '', CREDIT)
+  if not kept then
+    return 0
+  end
+  kept, from, to = tonumber(kept), at + tonumber(from), at + tonumber(to)
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+  local left = kept
+  if now >= to then
+    left = 0
+  elseif now > from then
+    left = kept * (to - now) / (to - from)
+  end
+  local back = math.min(units, math.floor(left))
+  if back <= 0 then
+    return 0
+  end
+  -- what stays refills at the same rate from the same start: it is done sooner
+  local sooner = to - back * (to - from) / kept
+  if kept - back <= 0 or sooner <= now then
+    redis.call('HDEL', key, field)
+  else
+    redis.call('HSET', key, field, string.format('%.0f.%015.0f%015.0f', kept - back, math.floor(from - at),
+      math.floor(sooner - at)))
+  end
+  return back
+end
 local returned = 0
 if count < 1 then
   return 0
@@ -51,6 +85,10 @@ for i = 1, #KEYS do
       if redis.call('HINCRBY', key, field, -back) <= 0 then
         redis.call('HDEL', key, field)
       end
+    else
+      back = creditBack(key, '-' .. field, at, units)
+    end
+    if back > 0 then
       redis.call('HINCRBYFLOAT', key, 'tokens', back)
       returned = returned + back
     end

@@ -16,7 +16,8 @@
 --              permit is for later
 -- then seven arguments per quota i, from ARGV[7i - 1]:
 --   algorithm  1 sliding log (sorted set), 2 sliding counter (hash of sub-window counts),
---              3 token bucket (hash: tokens, ts, and the pending units of each lease end)
+--              3 token bucket (hash: tokens, ts, the pending units of each lease end, and for a
+--              second after an end, what of its units may still come back: field -<end>)
 --   limit      units per window (>= 1)
 --   window     in microseconds
 --   shadow     1 when quota i is counted but never refuses, else 0
@@ -188,6 +189,22 @@ end
 -- The rest of the debt (active) refills at the rate from the time it was taken, and never below
 -- zero (the bucket is never above its size). So a lease costs no refill but its own: the bucket
 -- keeps its rate under back-to-back leases (docs/how-it-works.md has the argument).
+-- Once an end has passed and a decision has made its units part of the active debt, a field
+-- -<end> keeps, for return_permits.lua, what of them has not refilled yet: the debt refills oldest
+-- first, so they start refilling at s, once the debt ahead of them has, and are all refilled at f.
+-- An instance gives a lease's unused permits back only after its end (its sweep runs once a lease
+-- length); what of them is still debt can come off it then, as if never reserved. Kept until f,
+-- at most CREDIT_FOR µs after the end. The value is "<units>.<s - end><f - end>", the offsets in
+-- whole µs rounded down, 15 digits each: to a release before 2026-12-07 the field is a number, a
+-- lease end long past whose `units` join the debt (a little more debt, never less), and it
+-- deletes it as it deletes any ended field.
+local CREDIT_FOR = 1000000
+local CREDIT = '^(%d+)%.(%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d)(%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d)$' -- 15 digits each
+
+local function credit(units, from, to)
+  return string.format('%.0f.%015.0f%015.0f', units, math.floor(from), math.floor(to))
+end
+
 local function byEnd(x, y)
   return x[1] < y[1]
 end
@@ -219,12 +236,18 @@ function bucket.check(q)
   q.rate = q.limit / q.window
   local fields = redis.call('HGETALL', q.key)
   local tokens, ts, pending, ended, units = q.extra, now, {}, {}, 0
+  local stale = {}
   for f = 1, #fields, 2 do
     local name = fields[f]
     if name == 'tokens' then
       tokens = tonumber(fields[f + 1])
     elseif name == 'ts' then
       ts = tonumber(fields[f + 1])
+    elseif string.byte(name) == 45 then
+      -- -<end>: units that may still come back, part of the active debt already
+      local e = tonumber(string.sub(name, 2))
+      local _, _, refilled = string.match(fields[f + 1], CREDIT)
+      if not refilled or e + tonumber(refilled) <= now or e + CREDIT_FOR <= now then stale[#stale + 1] = name end
     else
       pending[#pending + 1] = { tonumber(name), tonumber(fields[f + 1]), name }
       units = units + pending[#pending][2]
@@ -247,12 +270,15 @@ function bucket.check(q)
       active = math.max(0, active - (e[1] - ts) * q.rate)
       ts = e[1]
     end
+    -- its units refill once the debt ahead of them has: from s on, all of them by f
+    e[4] = ts + active / q.rate
+    e[5] = e[4] + e[2] / q.rate
     active = active + e[2]
     units = units - e[2]
-    if e[3] then ended[#ended + 1] = e[3] end -- (false: no field)
+    if e[3] then ended[#ended + 1] = e end -- (false: no field)
   end
   active = math.max(0, active - (now - ts) * q.rate)
-  q.active, q.pending, q.pendingUnits, q.ended = active, pending, units, ended
+  q.active, q.pending, q.pendingUnits, q.ended, q.stale = active, pending, units, ended, stale
   tokens = q.extra - active - units
   q.tokens = tokens
   q.used = q.extra - math.floor(tokens)
@@ -279,8 +305,21 @@ function bucket.record(q, n)
     end
     q.pendingUnits = q.pendingUnits + later
   end
-  if #q.ended > 0 then
-    redis.call('HDEL', q.key, unpack(q.ended))
+  -- pending debts that have ended are active now: their fields go, their credits stay a while
+  local gone, credits = q.stale, {}
+  for k = 1, #q.ended do
+    local e = q.ended[k]
+    gone[#gone + 1] = e[3]
+    if e[2] > 0 and e[5] > now and e[1] + CREDIT_FOR > now then
+      credits[#credits + 1] = '-' .. e[3]
+      credits[#credits + 1] = credit(e[2], e[4] - e[1], e[5] - e[1])
+    end
+  end
+  if #gone > 0 then
+    redis.call('HDEL', q.key, unpack(gone))
+  end
+  if #credits > 0 then
+    redis.call('HSET', q.key, unpack(credits))
   end
   local last = now
   for k = 1, #q.pending do
