@@ -196,8 +196,9 @@ end
 -- length); what of them is still debt can come off it then, as if never reserved. Kept until f,
 -- at most CREDIT_FOR µs after the end. The value is "<units>.<s - end><f - end>", the offsets in
 -- whole µs rounded down, 15 digits each: to a release before 2026-12-07 the field is a number, a
--- lease end long past whose `units` join the debt (a little more debt, never less), and it
--- deletes it as it deletes any ended field.
+-- lease end long past whose `units` join the debt they are part of already (no change, or more
+-- debt when the bucket is near full; never less), and it deletes it as any ended field.
+-- (return_permits.lua reads the same format; scripts have no includes.)
 local CREDIT_FOR = 1000000
 local CREDIT = '^(%d+)%.(%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d)(%d%d%d%d%d%d%d%d%d%d%d%d%d%d%d)$' -- 15 digits each
 
